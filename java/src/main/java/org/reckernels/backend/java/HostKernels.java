@@ -1,0 +1,56 @@
+package org.reckernels.backend.java;
+
+import java.lang.foreign.MemorySegment;
+import org.reckernels.tensor.CsrMatrix;
+
+/**
+ * The inner loops of the Java backend over a range of output rows; {@link JavaBackend} splits the
+ * work and calls them from several threads. Two implementations: {@link VectorKernels} (Vector
+ * API) and {@link ScalarKernels} (plain loops, used where the incubator module is absent or
+ * {@code -Dreckernels.simd=false}). Matrices are float32 row-major segments.
+ */
+interface HostKernels {
+
+    /** "vector(256-bit)" or "scalar". */
+    String describe();
+
+    /** Rows [r0, r1) of {@code Y = A·X}: X (k x d), Y (m x d). */
+    void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1);
+
+    /** {@code y[0..n) = beta·y + alpha·Σ_p a(p)·B[p, 0..n)}, reading a(p) at aBase + p·aStride floats. */
+    void gemvRow(MemorySegment a, long aBase, long aStride, int k, MemorySegment b, int n, float alpha, float beta,
+                 MemorySegment y, long yBase);
+
+    /** The implementation to use, chosen once. */
+    static HostKernels get() {
+        return Holder.KERNELS;
+    }
+
+    /** Why {@link #get()} chose its implementation (for {@code reckernels info}). */
+    static String reason() {
+        return Holder.REASON;
+    }
+
+    final class Holder {
+        static final HostKernels KERNELS;
+        static final String REASON;
+
+        static {
+            if (!Boolean.parseBoolean(System.getProperty("reckernels.simd", "true"))) {
+                KERNELS = new ScalarKernels();
+                REASON = "-Dreckernels.simd=false";
+            } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                KERNELS = new ScalarKernels();
+                REASON = "jdk.incubator.vector not resolved; launch with --add-modules jdk.incubator.vector";
+                System.getLogger(HostKernels.class.getName()).log(System.Logger.Level.WARNING,
+                        "reckernels: Vector API unavailable, Java backend uses scalar loops ({0})", REASON);
+            } else {
+                KERNELS = new VectorKernels();
+                REASON = "jdk.incubator.vector present";
+            }
+        }
+
+        private Holder() {
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.reckernels.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.reckernels.reference.ReferenceOps;
+import org.reckernels.tensor.CsrMatrix;
+import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.Matrix;
+import org.reckernels.tensor.SparseMatrix;
+import org.reckernels.testing.Assertions2;
+import org.reckernels.testing.TestMatrices;
+
+/**
+ * SpMM {@code Y = A·X} on one backend against {@link ReferenceOps#spmm}, on random and
+ * adversarial inputs. Each backend's test class extends this and supplies the backend.
+ */
+public abstract class SpmmContract {
+
+    /** The backend under test; the subclass owns its lifecycle. */
+    protected abstract Backend backend();
+
+    /** Runs the op on the backend and compares with the reference (tolerance scales with |A|·|X|). */
+    protected void check(CsrMatrix a, int d, long seed, String what) {
+        try (HostMatrix x = TestMatrices.dense(a.cols(), d, seed);
+             HostMatrix expected = HostMatrix.zeros(a.rows(), d);
+             HostMatrix magnitude = HostMatrix.zeros(a.rows(), d);
+             HostMatrix actual = HostMatrix.zeros(a.rows(), d)) {
+            ReferenceOps.spmm(a, x, expected);
+            try (CsrMatrix absA = abs(a); HostMatrix absX = abs(x)) {
+                ReferenceOps.spmm(absA, absX, magnitude);
+            }
+            // Poison the output so that rows the op forgets to write are caught.
+            actual.fill(Float.NaN);
+            Backend b = backend();
+            try (SparseMatrix da = b.upload(a); Matrix dx = b.upload(x); Matrix dy = b.upload(actual)) {
+                b.spmm(da, dx, dy);
+                b.download(dy, actual);
+            }
+            Assertions2.assertClose(expected, actual, magnitude, 1e-5 * Math.sqrt(maxDegree(a) + 1.0), 1e-6,
+                    what + " [" + b.name() + ", " + a + ", d=" + d + ", seed=" + seed + "]");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 4, 8, 31, 32, 33, 64, 100, 128, 129, 257})
+    void randomMatrices(int d) {
+        long seed = 1000L + d;
+        try (CsrMatrix a = TestMatrices.uniform(300, 211, 6.0, false, seed)) {
+            check(a, d, seed, "random");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 64, 257})
+    void unitValuesAndDuplicateColumns(int d) {
+        long seed = 2000L + d;
+        // Few columns, many entries per row: every row repeats columns, and values are implicit ones.
+        try (CsrMatrix a = TestMatrices.uniform(97, 5, 12.0, true, seed)) {
+            check(a, d, seed, "unit values with duplicates");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 64, 257})
+    void emptyRowsEverywhere(int d) {
+        Random rnd = new Random(3000L + d);
+        int[] degrees = new int[400];
+        for (int r = 0; r < degrees.length; r++) {
+            degrees[r] = r % 3 == 0 ? rnd.nextInt(9) : 0; // two of three rows empty, incl. first and last
+        }
+        degrees[0] = 0;
+        degrees[degrees.length - 1] = 0;
+        try (CsrMatrix a = TestMatrices.withDegrees(degrees, 50, false, rnd)) {
+            check(a, d, 3000L + d, "empty rows");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 64, 257})
+    void oneRowWithHundredThousandNonZeros(int d) {
+        Random rnd = new Random(4000L + d);
+        int[] degrees = new int[64];
+        for (int r = 0; r < degrees.length; r++) {
+            degrees[r] = rnd.nextInt(4);
+        }
+        degrees[17] = 100_000;
+        try (CsrMatrix a = TestMatrices.withDegrees(degrees, 1000, false, rnd)) {
+            check(a, d, 4000L + d, "100k-nnz row");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 64, 257})
+    void powerLawDegrees(int d) {
+        try (CsrMatrix a = TestMatrices.powerLaw(5000, 3000, 3000, 5000L + d)) {
+            check(a, d, 5000L + d, "power-law");
+        }
+    }
+
+    @Test
+    void allEmptyAndZeroSizedMatrices() {
+        try (CsrMatrix empty = CsrMatrix.of(7, 9, new long[8], new int[0], new float[0])) {
+            check(empty, 16, 1, "no non-zeros");
+        }
+        try (CsrMatrix noRows = CsrMatrix.of(0, 9, new long[1], new int[0], null)) {
+            check(noRows, 16, 2, "zero rows");
+        }
+        try (CsrMatrix noCols = CsrMatrix.of(5, 0, new long[6], new int[0], null)) {
+            check(noCols, 8, 3, "zero columns");
+        }
+    }
+
+    @Test
+    void rejectsShapeMismatchesNamingTheShapes() {
+        Backend b = backend();
+        try (CsrMatrix a = TestMatrices.uniform(10, 20, 2, false, 9);
+             SparseMatrix da = b.upload(a);
+             Matrix xWrong = b.allocate(19, 4);
+             Matrix x = b.allocate(20, 4);
+             Matrix yWrong = b.allocate(10, 5)) {
+            IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class, () -> b.spmm(da, xWrong, yWrong));
+            assertTrue(e1.getMessage().contains("10x20") && e1.getMessage().contains("19"), e1.getMessage());
+            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class, () -> b.spmm(da, x, yWrong));
+            assertTrue(e2.getMessage().contains("10x5"), e2.getMessage());
+            try (Matrix square = b.allocate(20, 20)) {
+                assertThrows(IllegalArgumentException.class, () -> b.spmm(da, square, square));
+            }
+        }
+    }
+
+    @Test
+    void rejectsForeignTensors() {
+        Backend b = backend();
+        try (CsrMatrix a = TestMatrices.uniform(4, 4, 2, false, 10);
+             SparseMatrix da = b.upload(a);
+             Matrix x = b.allocate(4, 2);
+             Matrix y = b.allocate(4, 2)) {
+            Matrix foreign = new Matrix() {
+                public long rows() {
+                    return 4;
+                }
+
+                public long cols() {
+                    return 2;
+                }
+
+                public void close() {
+                }
+            };
+            assertThrows(IllegalArgumentException.class, () -> b.spmm(da, foreign, y));
+            assertThrows(IllegalArgumentException.class, () -> b.spmm(da, x, foreign));
+        }
+    }
+
+    @Test
+    void repeatedCallsOverwriteTheOutput() {
+        Backend b = backend();
+        try (CsrMatrix a = TestMatrices.uniform(50, 40, 3, false, 11);
+             HostMatrix x = TestMatrices.dense(40, 8, 12);
+             HostMatrix expected = HostMatrix.zeros(50, 8);
+             HostMatrix first = HostMatrix.zeros(50, 8);
+             HostMatrix second = HostMatrix.zeros(50, 8);
+             SparseMatrix da = b.upload(a);
+             Matrix dx = b.upload(x);
+             Matrix dy = b.allocate(50, 8)) {
+            b.spmm(da, dx, dy);
+            b.download(dy, first);
+            b.spmm(da, dx, dy);
+            b.download(dy, second);
+            ReferenceOps.spmm(a, x, expected);
+            // Same inputs, same launch: the result is bitwise reproducible (no atomics in SpMM).
+            assertEquals(java.util.Arrays.toString(first.toArray()), java.util.Arrays.toString(second.toArray()));
+            Assertions2.assertClose(expected, second, null, 1e-5, 1e-5, "second call");
+        }
+    }
+
+    static CsrMatrix abs(CsrMatrix a) {
+        long[] ptr = new long[Math.toIntExact(a.rows() + 1)];
+        int[] ci = new int[Math.toIntExact(a.nnz())];
+        float[] vs = new float[ci.length];
+        for (int r = 0; r <= a.rows(); r++) {
+            ptr[r] = a.rowStart(r);
+        }
+        for (int k = 0; k < ci.length; k++) {
+            ci[k] = a.col(k);
+            vs[k] = Math.abs(a.value(k));
+        }
+        return CsrMatrix.of(a.rows(), a.cols(), ptr, ci, vs);
+    }
+
+    static HostMatrix abs(HostMatrix x) {
+        float[] v = x.toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.abs(v[i]);
+        }
+        return HostMatrix.of(x.rows(), x.cols(), v);
+    }
+
+    static long maxDegree(CsrMatrix a) {
+        long max = 0;
+        for (long r = 0; r < a.rows(); r++) {
+            max = Math.max(max, a.rowEnd(r) - a.rowStart(r));
+        }
+        return max;
+    }
+}
