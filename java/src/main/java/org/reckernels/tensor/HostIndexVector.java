@@ -8,13 +8,14 @@ import java.util.Objects;
 /** Off-heap int32 vector: the index tensor of the Java backend. */
 public final class HostIndexVector implements IndexVector {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private final Arena arena = Arena.ofShared();
+    private final Arena arena; // null for a slice view
     private final MemorySegment data;
     private final long length;
     private final int min;
     private final int max;
 
     private HostIndexVector(int[] values) {
+        this.arena = Arena.ofShared();
         this.length = values.length;
         this.data = arena.allocate(length * Integer.BYTES, 64);
         MemorySegment.copy(values, 0, data, INT, 0, values.length);
@@ -30,6 +31,20 @@ public final class HostIndexVector implements IndexVector {
         }
         this.min = lo;
         this.max = hi;
+    }
+
+    private HostIndexVector(MemorySegment view, int min, int max) {
+        this.arena = null;
+        this.data = view;
+        this.length = view.byteSize() / Integer.BYTES;
+        this.min = min;
+        this.max = max;
+    }
+
+    @Override
+    public HostIndexVector slice(long from, long len) {
+        java.util.Objects.checkFromIndexSize(from, len, length);
+        return new HostIndexVector(data.asSlice(from * Integer.BYTES, len * Integer.BYTES), min, max);
     }
 
     public static HostIndexVector of(int[] values) {
@@ -65,7 +80,7 @@ public final class HostIndexVector implements IndexVector {
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
+        if (arena != null && arena.scope().isAlive()) {
             arena.close();
         }
     }

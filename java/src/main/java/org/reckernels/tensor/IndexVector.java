@@ -13,6 +13,12 @@ public interface IndexVector extends AutoCloseable {
     /** Largest index; -1 when empty. */
     int max();
 
+    /**
+     * A view of {@code length} entries from {@code from}, sharing storage (closing the view does not
+     * free it). Its {@link #min()}/{@link #max()} are the parent's: a conservative bound.
+     */
+    IndexVector slice(long from, long length);
+
     /** Checks every index lies in [0, bound); the message names the op, the argument and the value. */
     default void checkRange(String op, String arg, long bound) {
         if (length() > 0 && (min() < 0 || max() >= bound)) {
