@@ -1,9 +1,14 @@
 package org.reckernels.bench;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A minimal JSON writer for results files (maps, lists, strings, numbers, booleans, null). */
+/**
+ * A minimal JSON writer and reader for results files (maps, lists, strings, numbers, booleans,
+ * null). Objects read back as insertion-ordered maps, numbers as Double.
+ */
 final class Json {
     private Json() {
     }
@@ -66,5 +71,163 @@ final class Json {
             }
         }
         sb.append('"');
+    }
+
+    /** Parses one JSON value; throws IllegalArgumentException naming the offset of bad input. */
+    static Object parse(String text) {
+        Reader r = new Reader(text);
+        Object v = r.value();
+        r.skipSpace();
+        if (r.pos != text.length()) {
+            throw r.error("trailing characters");
+        }
+        return v;
+    }
+
+    private static final class Reader {
+        private final String s;
+        private int pos;
+
+        Reader(String s) {
+            this.s = s;
+        }
+
+        Object value() {
+            skipSpace();
+            if (pos >= s.length()) {
+                throw error("unexpected end");
+            }
+            char c = s.charAt(pos);
+            return switch (c) {
+                case '{' -> object();
+                case '[' -> array();
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> number();
+            };
+        }
+
+        private Map<String, Object> object() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            pos++;
+            skipSpace();
+            if (peek('}')) {
+                pos++;
+                return m;
+            }
+            while (true) {
+                skipSpace();
+                String key = string();
+                skipSpace();
+                expect(':');
+                m.put(key, value());
+                skipSpace();
+                if (peek(',')) {
+                    pos++;
+                } else {
+                    expect('}');
+                    return m;
+                }
+            }
+        }
+
+        private List<Object> array() {
+            List<Object> l = new ArrayList<>();
+            pos++;
+            skipSpace();
+            if (peek(']')) {
+                pos++;
+                return l;
+            }
+            while (true) {
+                l.add(value());
+                skipSpace();
+                if (peek(',')) {
+                    pos++;
+                } else {
+                    expect(']');
+                    return l;
+                }
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (pos < s.length()) {
+                char c = s.charAt(pos++);
+                if (c == '"') {
+                    return sb.toString();
+                }
+                if (c != '\\') {
+                    sb.append(c);
+                    continue;
+                }
+                if (pos >= s.length()) {
+                    break;
+                }
+                char e = s.charAt(pos++);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case 't' -> sb.append('\t');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'u' -> {
+                        if (pos + 4 > s.length()) {
+                            throw error("short \\u escape");
+                        }
+                        sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                        pos += 4;
+                    }
+                    default -> sb.append(e);
+                }
+            }
+            throw error("unterminated string");
+        }
+
+        private Object literal(String word, Object v) {
+            if (!s.startsWith(word, pos)) {
+                throw error("expected " + word);
+            }
+            pos += word.length();
+            return v;
+        }
+
+        private Double number() {
+            int start = pos;
+            while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
+                pos++;
+            }
+            try {
+                return Double.valueOf(s.substring(start, pos));
+            } catch (NumberFormatException e) {
+                pos = start;
+                throw error("bad number");
+            }
+        }
+
+        private boolean peek(char c) {
+            return pos < s.length() && s.charAt(pos) == c;
+        }
+
+        private void expect(char c) {
+            if (!peek(c)) {
+                throw error("expected '" + c + "'");
+            }
+            pos++;
+        }
+
+        void skipSpace() {
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        IllegalArgumentException error(String what) {
+            return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
+        }
     }
 }

@@ -35,6 +35,50 @@ public record ResultsFile(String name, String device, String driver, String comm
                 Map.of(), Map.of(), List.of(), Map.of());
     }
 
+    /** A copy with the given settings, metrics, baselines and ratios (the rest kept). */
+    public ResultsFile with(Map<String, Object> settings, Map<String, Double> metrics, List<Baseline> baselines,
+                            Map<String, Double> ratios) {
+        return new ResultsFile(name, device, driver, commit, date, command, settings, metrics, baselines, ratios);
+    }
+
+    /** Reads a results file written by {@link #write} (fields it lacks read as empty). */
+    @SuppressWarnings("unchecked")
+    public static ResultsFile read(Path file) throws IOException {
+        Object root;
+        try {
+            root = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        if (!(root instanceof Map<?, ?> m)) {
+            throw new IOException(file + ": not a JSON object");
+        }
+        List<Baseline> baselines = new java.util.ArrayList<>();
+        if (m.get("baselines") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> b) {
+                    baselines.add(new Baseline(String.valueOf(b.get("name")), numbers(b.get("metrics"))));
+                }
+            }
+        }
+        Map<String, Object> settings = m.get("settings") instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of();
+        return new ResultsFile(str(m, "name"), str(m, "device"), str(m, "driver"), str(m, "commit"), str(m, "date"),
+                str(m, "command"), settings, numbers(m.get("metrics")), baselines, numbers(m.get("ratios")));
+    }
+
+    private static String str(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v == null ? "" : v.toString();
+    }
+
+    private static Map<String, Double> numbers(Object o) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), v instanceof Number n ? n.doubleValue() : Double.NaN));
+        }
+        return out;
+    }
+
     /** The file name: name, device (spaces → '-'), date. */
     public String fileName() {
         return name + "-" + device.replaceAll("[^A-Za-z0-9._-]+", "-") + "-" + date + ".json";

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs on the lent GPU machine from the project root, with .gpu/ carried (ci/gpu-bundle.sh):
+# unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench.
+# Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
+# Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
+# gpubench.log, results/*.json + *.md, summary.txt.
+# Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-$PWD/.gpu/out}
+mkdir -p "$OUT/junit" "$OUT/results"
+summary="$OUT/summary.txt"; : > "$summary"
+say() { echo "$*" | tee -a "$summary"; }
+
+[[ -f .gpu/jre.txz && -d .gpu/lib ]] || { say "gpu-check: .gpu/jre.txz or .gpu/lib missing — run ci/gpu-bundle.sh first"; exit 2; }
+export RECKERNELS_COMMIT=$(cat .gpu/commit.txt 2>/dev/null || echo unknown)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tar -C "$tmp" -xJf .gpu/jre.txz || { say "gpu-check: cannot unpack .gpu/jre.txz"; exit 2; }
+JAVA="$tmp/jre/bin/java"
+"$JAVA" -version >/dev/null 2>&1 || { say "gpu-check: unpacked runtime does not start"; exit 2; }
+
+# cuBLAS / cuSPARSE from the nvidia python wheels, when there
+libdirs=""
+if site=$(python3 -c "import nvidia, os; print(os.path.dirname(nvidia.__path__[0]))" 2>/dev/null); then
+    libdirs=$(find "$site" \( -name 'libcublas.so*' -o -name 'libcusparse.so*' -o -name 'libcublasLt.so*' \) \
+              -printf '%h\n' 2>/dev/null | sort -u | paste -sd: -)
+fi
+export LD_LIBRARY_PATH="${libdirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+say "gpu-check: commit $RECKERNELS_COMMIT; vendor libs: ${libdirs:-none found}"
+
+gpu=0
+if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1; then
+    gpu=1
+    say "gpu: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)"
+fi
+
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g)
+CP=".gpu/lib/*"
+launcher=$(ls .gpu/lib/junit-platform-console-standalone-*.jar | head -1)
+testjar=$(ls .gpu/lib/reckernels-*-tests.jar | head -1)
+failed=0
+
+# 1. the gpu-tagged tests (they skip themselves without a GPU)
+"$JAVA" "${flags[@]}" -jar "$launcher" execute --class-path "$(ls .gpu/lib/*.jar | grep -v console-standalone | paste -sd: -)" \
+    --scan-class-path "$testjar" --include-tag gpu --details=tree --disable-banner \
+    --reports-dir "$OUT/junit" > "$OUT/junit.log" 2>&1
+junit_rc=$?
+counts=$(grep -E '^\[ +[0-9]+ tests (successful|failed|skipped|aborted|found) +\]' "$OUT/junit.log" | tr -s ' ' | paste -sd' ' -)
+say "junit (gpu tag): rc=$junit_rc ${counts:-no summary — see junit.log}"
+# the console launcher exits 2 when no tests were found: not a failure here
+if [[ $junit_rc -ne 0 && $junit_rc -ne 2 ]]; then failed=1; tail -40 "$OUT/junit.log"; fi
+
+# 2. the GPU benchmarks, each configuration validated before it is timed
+"$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.GpuBench "$OUT/results" > "$OUT/gpubench.log" 2>&1
+bench_rc=$?
+grep -E '^(RESULT|WRONG|no GPU|baseline|device|GPU present)' "$OUT/gpubench.log" | tee -a "$summary"
+if [[ $bench_rc -ne 0 ]]; then failed=1; say "gpubench: FAILED rc=$bench_rc"; tail -40 "$OUT/gpubench.log"; fi
+
+if [[ $failed -ne 0 ]]; then say "gpu-check: FAILED"; exit 1; fi
+if [[ $gpu -eq 0 ]] || grep -q '^no GPU' "$OUT/gpubench.log"; then
+    say "no GPU: gpu tests skipped"
+    exit 0
+fi
+say "gpu-check: OK"
