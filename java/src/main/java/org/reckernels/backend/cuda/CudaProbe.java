@@ -40,8 +40,7 @@ public final class CudaProbe {
             } catch (LinkageError e) {
                 // UnsatisfiedLinkError (no libcuda.so.1 or no JCuda native for this platform),
                 // NoClassDefFoundError / ExceptionInInitializerError from JCuda's static loader.
-                return new Result(false, "libcuda.so.1 not found or the JCuda driver natives failed to load: "
-                        + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()));
+                return new Result(false, linkFailure(e));
             }
             if (rc != CUresult.CUDA_SUCCESS) {
                 return new Result(false, "cuInit failed: " + CUresult.stringFor(rc) + " (" + rc + ")");
@@ -66,6 +65,30 @@ public final class CudaProbe {
         } catch (RuntimeException | LinkageError e) {
             return new Result(false, "CUDA probe failed: " + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()));
         }
+    }
+
+    /**
+     * The cause of a failed JCuda native load in one line. JCuda's message lists every attempt
+     * with stack traces; the line that matters is the dynamic linker's, e.g.
+     * "/tmp/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file".
+     */
+    static String linkFailure(LinkageError e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        String best = null;
+        for (String line : msg.split("\\R")) {
+            String t = line.strip();
+            int at = t.indexOf("UnsatisfiedLinkError: ");
+            if (at >= 0) {
+                String cause = t.substring(at + "UnsatisfiedLinkError: ".length());
+                if (best == null || cause.contains("cannot open shared object file") || cause.contains("libcuda")) {
+                    best = cause;
+                }
+            }
+        }
+        if (best == null) {
+            best = e.getClass().getSimpleName() + ": " + oneLine(msg);
+        }
+        return (best.contains("libcuda") ? "libcuda.so.1 not found: " : "the JCuda driver natives failed to load: ") + best;
     }
 
     /** The message on one line (JCuda's loader lists every attempt on its own line). */
