@@ -2,6 +2,7 @@ package org.reckernels.backend;
 
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.IndexVector;
 import org.reckernels.tensor.Matrix;
 import org.reckernels.tensor.SparseMatrix;
 
@@ -47,6 +48,48 @@ public interface Backend extends AutoCloseable {
      * With beta = 0, C's previous contents are ignored (NaN in C does not propagate).
      */
     void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c);
+
+    /** Copies int32 indices into a new index vector on this backend (its min/max are recorded). */
+    IndexVector upload(int[] indices);
+
+    /** Sets every element of {@code m} to {@code value}. */
+    void fill(Matrix m, float value);
+
+    /** {@code y = alpha·x + beta·y}, elementwise over equal shapes; beta = 0 ignores y's contents. */
+    void axpby(float alpha, Matrix x, float beta, Matrix y);
+
+    /**
+     * Fused gather + BPR loss + gradient for a mini-batch of (user, positive, negative) row triples
+     * of the embedding table F:
+     * <pre>
+     *   F: (n x d);  users, pos, neg: (b) row ids of F;  grad: (n x d), accumulated into;
+     *   lossSum: (1 x 1), accumulated into
+     *   s_b   = F[u_b]·F[p_b] − F[u_b]·F[n_b]
+     *   loss += Σ_b softplus(−s_b)                (unscaled sum)
+     *   g_b   = scale · (σ(s_b) − 1)              (d loss_b / d s_b, times scale, e.g. 1/b)
+     *   grad[u_b] += g_b (F[p_b] − F[n_b]);  grad[p_b] += g_b F[u_b];  grad[n_b] −= g_b F[u_b]
+     * </pre>
+     * Repeated rows within a batch accumulate (no lost updates).
+     */
+    void bprLossGrad(Matrix f, IndexVector users, IndexVector pos, IndexVector neg, float scale, Matrix grad,
+                     Matrix lossSum);
+
+    /**
+     * L2 penalty on selected rows: {@code lossSum += coef/2 · Σ_r ‖E[r]‖²} and
+     * {@code grad[r] += coef · E[r]} for each listed row r (repeats count again).
+     * <pre>E, grad: (n x d);  rows: (b);  lossSum: (1 x 1)</pre>
+     */
+    void l2RowsLossGrad(Matrix e, IndexVector rows, float coef, Matrix grad, Matrix lossSum);
+
+    /**
+     * One Adam step over a dense table, as torch.optim.Adam (no weight decay):
+     * <pre>
+     *   m = β1·m + (1−β1)·g;   v = β2·v + (1−β2)·g²
+     *   p −= lr / (1 − β1^t) · m / (sqrt(v / (1 − β2^t)) + eps)
+     * </pre>
+     * p, g, m, v have one shape; {@code step} t starts at 1.
+     */
+    void adam(Matrix param, Matrix grad, Matrix m, Matrix v, float lr, float beta1, float beta2, float eps, long step);
 
     /** Waits until every op issued so far has finished. */
     void synchronize();

@@ -57,7 +57,7 @@ public final class Backends {
 
     /** Opens a new backend of the given kind ("auto", "java", "cuda"); the caller closes it. */
     public static Choice open(String kind) {
-        return switch (kind) {
+        return switch (kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT)) {
             case "java" -> new Choice(new JavaBackend(), "java requested");
             case "cuda" -> {
                 CudaProbe.Result probe = CudaProbe.probe();

@@ -1,6 +1,7 @@
 package org.reckernels.reference;
 
 import org.reckernels.tensor.CsrMatrix;
+import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.Shapes;
 
@@ -49,6 +50,79 @@ public final class ReferenceOps {
                 }
                 double prev = beta == 0f ? 0.0 : (double) beta * c.get(i, j);
                 c.set(i, j, (float) (alpha * s + prev));
+            }
+        }
+    }
+
+    /** {@code y = alpha·x + beta·y}. */
+    public static void axpby(float alpha, HostMatrix x, float beta, HostMatrix y) {
+        Shapes.requireSameShape("axpby", x, y);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long c = 0; c < x.cols(); c++) {
+                double prev = beta == 0f ? 0.0 : (double) beta * y.get(r, c);
+                y.set(r, c, (float) ((double) alpha * x.get(r, c) + prev));
+            }
+        }
+    }
+
+    /** BPR loss and gradient, as documented on {@code Backend.bprLossGrad}. */
+    public static void bprLossGrad(HostMatrix f, HostIndexVector users, HostIndexVector pos, HostIndexVector neg,
+                                   float scale, HostMatrix grad, HostMatrix lossSum) {
+        Shapes.checkBpr(f, users, pos, neg, grad, lossSum);
+        long d = f.cols();
+        double loss = 0;
+        for (long b = 0; b < users.length(); b++) {
+            int u = users.get(b);
+            int p = pos.get(b);
+            int n = neg.get(b);
+            double s = 0;
+            for (long c = 0; c < d; c++) {
+                s += (double) f.get(u, c) * f.get(p, c) - (double) f.get(u, c) * f.get(n, c);
+            }
+            loss += Math.log1p(Math.exp(-Math.abs(s))) + Math.max(-s, 0);
+            double g = scale * (1.0 / (1.0 + Math.exp(-s)) - 1.0);
+            double[] fu = new double[(int) d];
+            for (long c = 0; c < d; c++) {
+                fu[(int) c] = f.get(u, c);
+            }
+            for (long c = 0; c < d; c++) {
+                grad.set(u, c, (float) (grad.get(u, c) + g * ((double) f.get(p, c) - f.get(n, c))));
+                grad.set(p, c, (float) (grad.get(p, c) + g * fu[(int) c]));
+                grad.set(n, c, (float) (grad.get(n, c) - g * fu[(int) c]));
+            }
+        }
+        lossSum.set(0, 0, (float) (lossSum.get(0, 0) + loss));
+    }
+
+    /** {@code lossSum += coef/2·Σ‖E[r]‖²}, {@code grad[r] += coef·E[r]}. */
+    public static void l2RowsLossGrad(HostMatrix e, HostIndexVector rows, float coef, HostMatrix grad, HostMatrix lossSum) {
+        Shapes.checkRowsOp("l2RowsLossGrad", e, rows, grad, lossSum);
+        double sq = 0;
+        for (long i = 0; i < rows.length(); i++) {
+            int r = rows.get(i);
+            for (long c = 0; c < e.cols(); c++) {
+                double v = e.get(r, c);
+                sq += v * v;
+                grad.set(r, c, (float) (grad.get(r, c) + coef * v));
+            }
+        }
+        lossSum.set(0, 0, (float) (lossSum.get(0, 0) + 0.5 * coef * sq));
+    }
+
+    /** One torch-style Adam step. */
+    public static void adam(HostMatrix p, HostMatrix g, HostMatrix m, HostMatrix v, float lr, float beta1, float beta2,
+                            float eps, long step) {
+        Shapes.checkAdam(p, g, m, v, lr, beta1, beta2, eps, step);
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        for (long r = 0; r < p.rows(); r++) {
+            for (long c = 0; c < p.cols(); c++) {
+                double gi = g.get(r, c);
+                double mi = beta1 * (double) m.get(r, c) + (1 - beta1) * gi;
+                double vi = beta2 * (double) v.get(r, c) + (1 - beta2) * gi * gi;
+                m.set(r, c, (float) mi);
+                v.set(r, c, (float) vi);
+                p.set(r, c, (float) (p.get(r, c) - lr / bc1 * mi / (Math.sqrt(vi / bc2) + eps)));
             }
         }
     }

@@ -52,4 +52,51 @@ public final class Shapes {
         }
         return new long[] {m, n, ka};
     }
+
+    /** Checks the arguments of a BPR step: F and grad (n x d), three index vectors of one length in [0, n), a 1x1 loss. */
+    public static void checkBpr(Matrix f, IndexVector users, IndexVector pos, IndexVector neg, Matrix grad, Matrix lossSum) {
+        requireSameShape("bprLossGrad: F vs grad", f, grad);
+        if (users.length() != pos.length() || users.length() != neg.length()) {
+            throw new IllegalArgumentException("bprLossGrad: batch lengths differ: users " + users.length() + ", pos "
+                    + pos.length() + ", neg " + neg.length());
+        }
+        users.checkRange("bprLossGrad", "users", f.rows());
+        pos.checkRange("bprLossGrad", "pos", f.rows());
+        neg.checkRange("bprLossGrad", "neg", f.rows());
+        checkScalar("bprLossGrad", lossSum);
+        if (f == grad) {
+            throw new IllegalArgumentException("bprLossGrad: grad must not alias F");
+        }
+    }
+
+    /** Checks a per-row op over E and grad (n x d) with row ids in [0, n) and a 1x1 loss. */
+    public static void checkRowsOp(String op, Matrix e, IndexVector rows, Matrix grad, Matrix lossSum) {
+        requireSameShape(op + ": E vs grad", e, grad);
+        rows.checkRange(op, "rows", e.rows());
+        checkScalar(op, lossSum);
+        if (e == grad) {
+            throw new IllegalArgumentException(op + ": grad must not alias E");
+        }
+    }
+
+    public static void checkScalar(String op, Matrix lossSum) {
+        if (lossSum.rows() != 1 || lossSum.cols() != 1) {
+            throw new IllegalArgumentException(op + ": lossSum must be 1x1, is " + lossSum.shape());
+        }
+    }
+
+    /** Checks Adam's tensors (one shape, no aliasing) and hyper-parameters. */
+    public static void checkAdam(Matrix p, Matrix g, Matrix m, Matrix v, float lr, float beta1, float beta2, float eps,
+                                 long step) {
+        requireSameShape("adam: param vs grad", p, g);
+        requireSameShape("adam: param vs m", p, m);
+        requireSameShape("adam: param vs v", p, v);
+        if (p == g || p == m || p == v || g == m || g == v || m == v) {
+            throw new IllegalArgumentException("adam: param, grad, m and v must be four distinct matrices");
+        }
+        if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0) || step < 1) {
+            throw new IllegalArgumentException("adam: bad hyper-parameters lr=" + lr + " beta1=" + beta1 + " beta2=" + beta2
+                    + " eps=" + eps + " step=" + step + " (need lr >= 0, 0 <= beta < 1, eps > 0, step >= 1)");
+        }
+    }
 }

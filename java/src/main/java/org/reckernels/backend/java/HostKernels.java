@@ -21,6 +21,22 @@ interface HostKernels {
     void gemvRow(MemorySegment a, long aBase, long aStride, int k, MemorySegment b, int n, float alpha, float beta,
                  MemorySegment y, long yBase);
 
+    /** Elements [from, to) of {@code y = alpha·x + beta·y} (beta = 0 ignores y). */
+    void axpby(float alpha, MemorySegment x, float beta, MemorySegment y, long from, long to);
+
+    /** Elements [from, to) of {@code m} set to {@code value}. */
+    void fill(MemorySegment m, float value, long from, long to);
+
+    /** Dot product of the d floats at element offsets {@code ao} of a and {@code bo} of b. */
+    float dot(MemorySegment a, long ao, MemorySegment b, long bo, int d);
+
+    /** {@code y[yo .. yo+d) += alpha · x[xo .. xo+d)} (element offsets). */
+    void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int d);
+
+    /** Elements [from, to) of one Adam step; {@code c1 = lr / (1 − β1^t)}, {@code c2 = 1 / sqrt(1 − β2^t)}. */
+    void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, float beta1, float beta2, float eps,
+              float c1, float c2, long from, long to);
+
     /** The implementation to use, chosen once. */
     static HostKernels get() {
         return Holder.KERNELS;

@@ -6,7 +6,9 @@ import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.tensor.CsrMatrix;
+import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.IndexVector;
 import org.reckernels.tensor.Matrix;
 import org.reckernels.tensor.Shapes;
 import org.reckernels.tensor.SparseMatrix;
@@ -161,6 +163,116 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
+    public IndexVector upload(int[] indices) {
+        return HostIndexVector.of(indices);
+    }
+
+    @Override
+    public void fill(Matrix m, float value) {
+        HostMatrix h = host(m, "fill", "m");
+        elementwise(h.elements(), (from, to) -> kernels.fill(h.segment(), value, from, to));
+    }
+
+    @Override
+    public void axpby(float alpha, Matrix x, float beta, Matrix y) {
+        Shapes.requireSameShape("axpby", x, y);
+        HostMatrix hx = host(x, "axpby", "x");
+        HostMatrix hy = host(y, "axpby", "y");
+        elementwise(hx.elements(), (from, to) -> kernels.axpby(alpha, hx.segment(), beta, hy.segment(), from, to));
+    }
+
+    @Override
+    public void bprLossGrad(Matrix f, IndexVector users, IndexVector pos, IndexVector neg, float scale, Matrix grad,
+                            Matrix lossSum) {
+        Shapes.checkBpr(f, users, pos, neg, grad, lossSum);
+        HostMatrix hf = host(f, "bprLossGrad", "F");
+        HostMatrix hg = host(grad, "bprLossGrad", "grad");
+        HostMatrix hl = host(lossSum, "bprLossGrad", "lossSum");
+        HostIndexVector u = index(users, "bprLossGrad", "users");
+        HostIndexVector p = index(pos, "bprLossGrad", "pos");
+        HostIndexVector n = index(neg, "bprLossGrad", "neg");
+        int d = Math.toIntExact(f.cols());
+        int b = Math.toIntExact(users.length());
+        // Scores in parallel (the reads), then the scatter on one thread: rows repeat within a
+        // batch, and a serial scatter of b·3 rows costs little next to the dot products.
+        float[] coef = new float[b];
+        double[] loss = new double[b];
+        int chunks = (long) b * d < SERIAL_WORK ? 1 : parallel.threads() * CHUNKS_PER_THREAD;
+        parallel.forEach(chunks, t -> {
+            for (int i = b * t / chunks, e = b * (t + 1) / chunks; i < e; i++) {
+                long ur = (long) u.get(i) * d;
+                float sPos = kernels.dot(hf.segment(), ur, hf.segment(), (long) p.get(i) * d, d);
+                float sNeg = kernels.dot(hf.segment(), ur, hf.segment(), (long) n.get(i) * d, d);
+                double sc = (double) sPos - sNeg;
+                loss[i] = softplus(-sc);
+                coef[i] = (float) (scale * (sigmoid(sc) - 1.0));
+            }
+        });
+        double total = 0;
+        for (int i = 0; i < b; i++) {
+            long ur = (long) u.get(i) * d;
+            long pr = (long) p.get(i) * d;
+            long nr = (long) n.get(i) * d;
+            kernels.axpy(coef[i], hf.segment(), pr, hg.segment(), ur, d);
+            kernels.axpy(-coef[i], hf.segment(), nr, hg.segment(), ur, d);
+            kernels.axpy(coef[i], hf.segment(), ur, hg.segment(), pr, d);
+            kernels.axpy(-coef[i], hf.segment(), ur, hg.segment(), nr, d);
+            total += loss[i];
+        }
+        hl.set(0, 0, (float) (hl.get(0, 0) + total));
+    }
+
+    /** log(1 + e^x) without overflow. */
+    static double softplus(double x) {
+        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+    }
+
+    static double sigmoid(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
+    }
+
+    @Override
+    public void l2RowsLossGrad(Matrix e, IndexVector rows, float coef, Matrix grad, Matrix lossSum) {
+        Shapes.checkRowsOp("l2RowsLossGrad", e, rows, grad, lossSum);
+        HostMatrix he = host(e, "l2RowsLossGrad", "E");
+        HostMatrix hg = host(grad, "l2RowsLossGrad", "grad");
+        HostMatrix hl = host(lossSum, "l2RowsLossGrad", "lossSum");
+        HostIndexVector r = index(rows, "l2RowsLossGrad", "rows");
+        int d = Math.toIntExact(e.cols());
+        double sq = 0;
+        for (long i = 0; i < r.length(); i++) {
+            long o = (long) r.get(i) * d;
+            sq += kernels.dot(he.segment(), o, he.segment(), o, d);
+            kernels.axpy(coef, he.segment(), o, hg.segment(), o, d);
+        }
+        hl.set(0, 0, (float) (hl.get(0, 0) + 0.5 * coef * sq));
+    }
+
+    @Override
+    public void adam(Matrix param, Matrix grad, Matrix m, Matrix v, float lr, float beta1, float beta2, float eps,
+                     long step) {
+        Shapes.checkAdam(param, grad, m, v, lr, beta1, beta2, eps, step);
+        HostMatrix hp = host(param, "adam", "param");
+        HostMatrix hg = host(grad, "adam", "grad");
+        HostMatrix hm = host(m, "adam", "m");
+        HostMatrix hv = host(v, "adam", "v");
+        float c1 = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float c2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, step)));
+        elementwise(hp.elements(), (from, to) -> kernels.adam(hp.segment(), hg.segment(), hm.segment(), hv.segment(),
+                beta1, beta2, eps, c1, c2, from, to));
+    }
+
+    private interface Range {
+        void run(long from, long to);
+    }
+
+    /** Splits [0, n) into equal ranges (multiples of 64 elements) over the pool. */
+    private void elementwise(long n, Range body) {
+        int chunks = n < SERIAL_WORK ? 1 : (int) Math.min(parallel.threads() * 4L, n / 64);
+        parallel.forEach(chunks, t -> body.run(n * t / chunks / 64 * 64, t == chunks - 1 ? n : n * (t + 1) / chunks / 64 * 64));
+    }
+
+    @Override
     public void synchronize() {
         // Ops are synchronous.
     }
@@ -176,6 +288,14 @@ public final class JavaBackend implements Backend {
         }
         throw new IllegalArgumentException(op + ": " + arg + " is a " + m.getClass().getSimpleName()
                 + ", not a matrix of the java backend (use this backend's allocate/upload)");
+    }
+
+    private static HostIndexVector index(IndexVector v, String op, String arg) {
+        if (v instanceof HostIndexVector h) {
+            return h;
+        }
+        throw new IllegalArgumentException(op + ": " + arg + " is a " + v.getClass().getSimpleName()
+                + ", not an index vector of the java backend (use this backend's upload)");
     }
 
     private static CsrMatrix csr(SparseMatrix a) {

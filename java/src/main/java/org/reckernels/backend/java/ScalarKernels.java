@@ -45,4 +45,48 @@ final class ScalarKernels implements HostKernels {
             y.setAtIndex(F, yBase + j, acc[j] + prev);
         }
     }
+
+    @Override
+    public void axpby(float alpha, MemorySegment x, float beta, MemorySegment y, long from, long to) {
+        for (long i = from; i < to; i++) {
+            float prev = beta == 0f ? 0f : beta * y.getAtIndex(F, i);
+            y.setAtIndex(F, i, alpha * x.getAtIndex(F, i) + prev);
+        }
+    }
+
+    @Override
+    public void fill(MemorySegment m, float value, long from, long to) {
+        for (long i = from; i < to; i++) {
+            m.setAtIndex(F, i, value);
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment a, long ao, MemorySegment b, long bo, int d) {
+        float s = 0f;
+        for (int j = 0; j < d; j++) {
+            s += a.getAtIndex(F, ao + j) * b.getAtIndex(F, bo + j);
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int d) {
+        for (int j = 0; j < d; j++) {
+            y.setAtIndex(F, yo + j, y.getAtIndex(F, yo + j) + alpha * x.getAtIndex(F, xo + j));
+        }
+    }
+
+    @Override
+    public void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, float beta1, float beta2,
+                     float eps, float c1, float c2, long from, long to) {
+        for (long i = from; i < to; i++) {
+            float gi = g.getAtIndex(F, i);
+            float mi = beta1 * m.getAtIndex(F, i) + (1f - beta1) * gi;
+            float vi = beta2 * v.getAtIndex(F, i) + (1f - beta2) * gi * gi;
+            m.setAtIndex(F, i, mi);
+            v.setAtIndex(F, i, vi);
+            p.setAtIndex(F, i, p.getAtIndex(F, i) - c1 * mi / ((float) Math.sqrt(vi) * c2 + eps));
+        }
+    }
 }

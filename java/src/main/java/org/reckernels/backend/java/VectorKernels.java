@@ -90,4 +90,64 @@ final class VectorKernels implements HostKernels {
             acc.intoMemorySegment(y, yo + cb, LE, m);
         }
     }
+
+    @Override
+    public void axpby(float alpha, MemorySegment x, float beta, MemorySegment y, long from, long to) {
+        for (long i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            long o = i * Float.BYTES;
+            FloatVector r = FloatVector.fromMemorySegment(S, x, o, LE, m).mul(alpha);
+            if (beta != 0f) {
+                r = FloatVector.fromMemorySegment(S, y, o, LE, m).fma(FloatVector.broadcast(S, beta), r);
+            }
+            r.intoMemorySegment(y, o, LE, m);
+        }
+    }
+
+    @Override
+    public void fill(MemorySegment seg, float value, long from, long to) {
+        FloatVector v = FloatVector.broadcast(S, value);
+        for (long i = from; i < to; i += L) {
+            v.intoMemorySegment(seg, i * Float.BYTES, LE, S.indexInRange(i, to));
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment a, long ao, MemorySegment b, long bo, int d) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < d; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, d);
+            acc = FloatVector.fromMemorySegment(S, a, (ao + j) * Float.BYTES, LE, m)
+                    .fma(FloatVector.fromMemorySegment(S, b, (bo + j) * Float.BYTES, LE, m), acc);
+        }
+        return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    @Override
+    public void axpy(float alpha, MemorySegment x, long xo, MemorySegment y, long yo, int d) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        for (int j = 0; j < d; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, d);
+            long yb = (yo + j) * Float.BYTES;
+            FloatVector.fromMemorySegment(S, x, (xo + j) * Float.BYTES, LE, m)
+                    .fma(av, FloatVector.fromMemorySegment(S, y, yb, LE, m))
+                    .intoMemorySegment(y, yb, LE, m);
+        }
+    }
+
+    @Override
+    public void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, float beta1, float beta2,
+                     float eps, float c1, float c2, long from, long to) {
+        for (long i = from; i < to; i += L) {
+            VectorMask<Float> k = S.indexInRange(i, to);
+            long o = i * Float.BYTES;
+            FloatVector gi = FloatVector.fromMemorySegment(S, g, o, LE, k);
+            FloatVector mi = FloatVector.fromMemorySegment(S, m, o, LE, k).mul(beta1).add(gi.mul(1f - beta1));
+            FloatVector vi = FloatVector.fromMemorySegment(S, v, o, LE, k).mul(beta2).add(gi.mul(gi).mul(1f - beta2));
+            mi.intoMemorySegment(m, o, LE, k);
+            vi.intoMemorySegment(v, o, LE, k);
+            FloatVector step = mi.mul(c1).div(vi.sqrt().mul(c2).add(eps));
+            FloatVector.fromMemorySegment(S, p, o, LE, k).sub(step).intoMemorySegment(p, o, LE, k);
+        }
+    }
 }

@@ -1,0 +1,85 @@
+package org.reckernels.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.BackendInfo;
+import org.reckernels.backend.BackendUnavailableException;
+import org.reckernels.backend.Backends;
+
+/**
+ * Command-line entry point: {@code reckernels <command> [options]}. The only code in the library
+ * that parses arguments or prints for a terminal.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failure, 2 usage). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "info" -> info(rest, out);
+                default -> {
+                    err.println("reckernels: unknown command '" + args[0] + "'");
+                    usage(err);
+                    yield 2;
+                }
+            };
+        } catch (IllegalArgumentException | BackendUnavailableException e) {
+            err.println("reckernels " + args[0] + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: reckernels <command> [options]");
+        out.println();
+        out.println("commands:");
+        out.println("  info [--backend auto|java|cuda]   which backend runs the ops, why, on what device, with which kernels");
+        out.println();
+        out.println("backend selection: --backend, else -Dreckernels.backend, else $RECKERNELS_BACKEND, else auto");
+    }
+
+    private static int info(String[] args, PrintStream out) {
+        String kind = Backends.requestedKind();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--backend") && i + 1 < args.length) {
+                kind = args[++i];
+            } else {
+                throw new IllegalArgumentException("unknown option '" + args[i] + "' (expected --backend auto|java|cuda)");
+            }
+        }
+        Backends.Choice choice = Backends.open(kind);
+        try (Backend backend = choice.backend()) {
+            BackendInfo info = backend.info();
+            out.println("reckernels " + version());
+            out.println("backend:  " + info.name());
+            out.println("reason:   " + choice.reason());
+            out.println("device:   " + info.device());
+            for (Map.Entry<String, String> e : info.details().entrySet()) {
+                out.printf("%-9s %s%n", e.getKey() + ":", e.getValue());
+            }
+            out.println("kernels:");
+            for (String k : info.kernels()) {
+                out.println("  " + k);
+            }
+        }
+        return 0;
+    }
+
+    private static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+}

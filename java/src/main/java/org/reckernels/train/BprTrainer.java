@@ -1,0 +1,142 @@
+package org.reckernels.train;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.reckernels.backend.Backend;
+import org.reckernels.model.EmbeddingModel;
+import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.IndexVector;
+import org.reckernels.tensor.Matrix;
+
+/**
+ * Trains an {@link EmbeddingModel} with the BPR loss and Adam, the LightGCN reference recipe:
+ * each step propagates the whole graph (forward), takes the fused BPR gradient of the batch's
+ * final embeddings, maps it back through the propagation (backward), adds the L2 gradient of
+ * the batch's ego embeddings, and applies a dense Adam step.
+ * <pre>
+ *   loss_step = mean_b softplus(−(F_u·F_p − F_u·F_n)) + l2 · ½(‖E⁰_u‖² + ‖E⁰_p‖² + ‖E⁰_n‖²) / b
+ * </pre>
+ * Every op goes through the {@link Backend}, so the same loop runs on CPU and GPU. Evaluation is a
+ * callback (full ranking lives in eval/); with early stopping the best parameters are restored.
+ */
+public final class BprTrainer {
+    private final Backend backend;
+    private final BprConfig config;
+    private final TrainingListener listener;
+
+    public BprTrainer(Backend backend, BprConfig config, TrainingListener listener) {
+        this.backend = backend;
+        this.config = config;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+    }
+
+    /** What a run did. */
+    public record Result(int epochsRun, int bestEpoch, Map<String, Double> bestMetrics, double lastLoss,
+                         double secondsPerEpoch) {
+    }
+
+    /**
+     * @param evaluator maps the model (after forward) to metrics including {@code config.watchMetric()};
+     *                  may be null when {@code evalEvery} is 0
+     */
+    public Result train(EmbeddingModel model, BprSampler sampler, Function<EmbeddingModel, Map<String, Double>> evaluator) {
+        if (config.evalEvery() > 0 && evaluator == null) {
+            throw new IllegalArgumentException("BprTrainer: evalEvery = " + config.evalEvery() + " but no evaluator given");
+        }
+        Matrix params = model.parameters();
+        long rows = params.rows();
+        long dim = params.cols();
+        Random rnd = new Random(config.seed());
+        try (Matrix gradFinal = backend.allocate(rows, dim);
+             Matrix gradParams = backend.allocate(rows, dim);
+             Matrix adamM = backend.allocate(rows, dim);
+             Matrix adamV = backend.allocate(rows, dim);
+             Matrix best = backend.allocate(rows, dim);
+             Matrix bprSum = backend.allocate(1, 1);
+             Matrix l2Sum = backend.allocate(1, 1);
+             HostMatrix scalar = HostMatrix.zeros(1, 1)) {
+            long step = 0;
+            int bestEpoch = 0;
+            Map<String, Double> bestMetrics = Map.of();
+            double bestValue = Double.NEGATIVE_INFINITY;
+            int sinceBest = 0;
+            double lastLoss = Double.NaN;
+            double totalSeconds = 0;
+            int epoch = 0;
+            while (epoch < config.epochs()) {
+                epoch++;
+                long t0 = System.nanoTime();
+                BprSampler.Triples triples = sampler.sampleEpoch(rnd);
+                int n = triples.size();
+                int batches = 0;
+                backend.fill(bprSum, 0f);
+                backend.fill(l2Sum, 0f);
+                try (IndexVector us = backend.upload(triples.users());
+                     IndexVector ps = backend.upload(triples.pos());
+                     IndexVector ns = backend.upload(triples.neg())) {
+                    for (int from = 0; from < n; from += config.batchSize()) {
+                        int b = Math.min(config.batchSize(), n - from);
+                        try (IndexVector u = us.slice(from, b); IndexVector p = ps.slice(from, b);
+                             IndexVector q = ns.slice(from, b)) {
+                            model.forward();
+                            backend.fill(gradFinal, 0f);
+                            backend.bprLossGrad(model.finalEmbeddings(), u, p, q, 1f / b, gradFinal, bprSum);
+                            model.backward(gradFinal, gradParams);
+                            float coef = config.l2() / b;
+                            backend.l2RowsLossGrad(params, u, coef, gradParams, l2Sum);
+                            backend.l2RowsLossGrad(params, p, coef, gradParams, l2Sum);
+                            backend.l2RowsLossGrad(params, q, coef, gradParams, l2Sum);
+                            backend.adam(params, gradParams, adamM, adamV, config.lr(), 0.9f, 0.999f, 1e-8f, ++step);
+                        }
+                        batches++;
+                    }
+                }
+                lastLoss = read(bprSum, scalar) / Math.max(1, n) + read(l2Sum, scalar) / Math.max(1, batches);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                totalSeconds += seconds;
+                double eta = totalSeconds / epoch * (config.epochs() - epoch);
+                listener.onEpoch(new TrainingListener.Epoch(epoch, config.epochs(), lastLoss, n / seconds, seconds, eta));
+                if (!Double.isFinite(lastLoss)) {
+                    throw new IllegalStateException("BprTrainer: loss became " + lastLoss + " in epoch " + epoch
+                            + " (learning rate " + config.lr() + " too high?)");
+                }
+                if (config.evalEvery() > 0 && (epoch % config.evalEvery() == 0 || epoch == config.epochs())) {
+                    model.forward();
+                    Map<String, Double> metrics = evaluator.apply(model);
+                    Double value = metrics.get(config.watchMetric());
+                    if (value == null) {
+                        throw new IllegalArgumentException("BprTrainer: evaluator returned no '" + config.watchMetric()
+                                + "' (has " + metrics.keySet() + ")");
+                    }
+                    boolean improved = value > bestValue;
+                    if (improved) {
+                        bestValue = value;
+                        bestEpoch = epoch;
+                        bestMetrics = metrics;
+                        sinceBest = 0;
+                        backend.axpby(1f, params, 0f, best);
+                    } else {
+                        sinceBest++;
+                    }
+                    listener.onEvaluation(epoch, metrics, improved);
+                    if (config.patience() > 0 && sinceBest >= config.patience()) {
+                        listener.onEarlyStop(epoch, bestEpoch);
+                        break;
+                    }
+                }
+            }
+            if (bestEpoch > 0 && bestEpoch != epoch) {
+                backend.axpby(1f, best, 0f, params); // restore the best evaluated parameters
+            }
+            model.forward();
+            backend.synchronize();
+            return new Result(epoch, bestEpoch, bestMetrics, lastLoss, epoch == 0 ? 0 : totalSeconds / epoch);
+        }
+    }
+
+    private double read(Matrix m, HostMatrix scalar) {
+        backend.download(m, scalar);
+        return scalar.get(0, 0);
+    }
+}
