@@ -1,0 +1,28 @@
+package org.reckernels.backend.cuda;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.GemmContract;
+
+/** The GEMM contract on the CUDA backend (cuBLAS through Panama). */
+@Tag("gpu")
+class CudaGemmTest extends GemmContract {
+    private static CudaBackend backend;
+
+    @BeforeAll
+    static void open() {
+        backend = GpuTests.openOrSkip();
+    }
+
+    @AfterAll
+    static void close() {
+        GpuTests.close(backend);
+    }
+
+    @Override
+    protected Backend backend() {
+        return backend;
+    }
+}

@@ -1,0 +1,44 @@
+package org.reckernels.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.reckernels.backend.cuda.SpmmLauncher.Variant;
+
+/** The launch-shape rules of {@link SpmmLauncher}; pure arithmetic, runs without a GPU. */
+class SpmmLauncherTest {
+
+    @Test
+    void choosesTheSmallestGroupThatCoversTheWidth() {
+        assertEquals(Variant.V4G8, SpmmLauncher.choose(4, 0, 256));
+        assertEquals(Variant.V4G8, SpmmLauncher.choose(32, 0, 256));
+        assertEquals(Variant.V4G16, SpmmLauncher.choose(36, 0, 256));
+        assertEquals(Variant.V4G16, SpmmLauncher.choose(64, 0, 256));
+        assertEquals(Variant.V4G32, SpmmLauncher.choose(68, 0, 256));
+        assertEquals(Variant.V4G32, SpmmLauncher.choose(128, 0, 256));
+        assertEquals(Variant.V4G32, SpmmLauncher.choose(132, 0, 256));
+        assertEquals(Variant.V4G32, SpmmLauncher.choose(1024, 0, 256));
+    }
+
+    @Test
+    void widthsNotMultipleOfFourOrMisalignedPointersTakeTheScalarKernel() {
+        assertEquals(Variant.V1G32, SpmmLauncher.choose(1, 0, 0));
+        assertEquals(Variant.V1G32, SpmmLauncher.choose(63, 0, 0));
+        assertEquals(Variant.V1G32, SpmmLauncher.choose(513, 0, 0));
+        assertEquals(Variant.V1G32, SpmmLauncher.choose(64, 8, 0));
+        assertEquals(Variant.V1G32, SpmmLauncher.choose(64, 0, 4));
+    }
+
+    @Test
+    void gridCoversEveryRow() {
+        assertEquals(1, SpmmLauncher.gridFor(Variant.V4G8, 1));
+        assertEquals(1, SpmmLauncher.gridFor(Variant.V4G8, 32));
+        assertEquals(2, SpmmLauncher.gridFor(Variant.V4G8, 33));
+        assertEquals(64, SpmmLauncher.gridFor(Variant.V4G16, 1024));
+        assertEquals(129, SpmmLauncher.gridFor(Variant.V4G32, 1025));
+        assertEquals(268_435_456, SpmmLauncher.gridFor(Variant.V1G32, Integer.MAX_VALUE - 1));
+        for (Variant v : Variant.values()) {
+            assertEquals(256, v.rowsPerBlock() * v.lanesPerRow);
+        }
+    }
+}
