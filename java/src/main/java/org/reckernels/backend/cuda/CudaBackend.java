@@ -36,6 +36,7 @@ public final class CudaBackend implements Backend {
     private final SpmmLauncher spmm;
     private final GemmLauncher gemm;
     private final RowPtrBuilder rowPtr;
+    private final TrainingLauncher training;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx, KernelModule module) {
@@ -44,6 +45,7 @@ public final class CudaBackend implements Backend {
         this.spmm = new SpmmLauncher(ctx, module);
         this.gemm = new GemmLauncher(ctx);
         this.rowPtr = new RowPtrBuilder(ctx);
+        this.training = new TrainingLauncher(ctx, module);
     }
 
     /**
@@ -101,7 +103,9 @@ public final class CudaBackend implements Backend {
         details.put("sync after launch", Boolean.toString(ctx.syncAfterLaunch()));
         String blas = gemm.cublasSource();
         details.put("cublas", blas == null ? "not loaded yet (loads on first gemm)" : blas);
-        return new BackendInfo(name(), f.name(), module.present(SpmmLauncher.entryPoints()), details);
+        java.util.List<String> entries = new java.util.ArrayList<>(SpmmLauncher.entryPoints());
+        entries.addAll(TrainingLauncher.entryPoints());
+        return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
     /** The device's name, e.g. "NVIDIA H100 80GB HBM3". */
@@ -179,45 +183,70 @@ public final class CudaBackend implements Backend {
         gemm.launch(transA, transB, alpha, da, db, beta, dc, mnk);
     }
 
-    // ---- Training ops (Backend API from main, 703ce59). Their kernels exist in kernels/elementwise.cu
-    // and kernels/bpr.cu, but the launchers are not written yet: each op says so instead of
-    // computing something wrong. Until then, train with -Dreckernels.backend=java.
-
-    private UnsupportedOperationException notYet(String op) {
-        return new UnsupportedOperationException("cuda backend: " + op + " is not implemented yet (kernel launcher"
-                + " pending); use -D" + org.reckernels.backend.Backends.PROPERTY + "=java for training");
-    }
-
     @Override
     public IndexVector upload(int[] indices) {
-        throw notYet("upload(int[]) / IndexVector");
+        ctx.makeCurrent();
+        return DeviceIndexVector.upload(this, ctx, indices);
     }
 
     @Override
     public void fill(Matrix m, float value) {
-        throw notYet("fill");
+        DeviceMatrix dm = own(m, "fill", "m");
+        ctx.makeCurrent();
+        training.fill(dm, value);
     }
 
     @Override
     public void axpby(float alpha, Matrix x, float beta, Matrix y) {
-        throw notYet("axpby");
+        Shapes.requireSameShape("axpby", x, y);
+        DeviceMatrix dx = own(x, "axpby", "x");
+        DeviceMatrix dy = own(y, "axpby", "y");
+        ctx.makeCurrent();
+        training.axpby(alpha, dx, beta, dy);
     }
 
     @Override
     public void bprLossGrad(Matrix f, IndexVector users, IndexVector pos, IndexVector neg, float scale, Matrix grad,
             Matrix lossSum) {
-        throw notYet("bprLossGrad");
+        Shapes.checkBpr(f, users, pos, neg, grad, lossSum);
+        checkWidth("bprLossGrad", f);
+        DeviceMatrix df = own(f, "bprLossGrad", "F");
+        DeviceMatrix dg = own(grad, "bprLossGrad", "grad");
+        DeviceMatrix dl = own(lossSum, "bprLossGrad", "lossSum");
+        ctx.makeCurrent();
+        training.bpr(df, ownIndex(users, "bprLossGrad", "users"), ownIndex(pos, "bprLossGrad", "pos"),
+                ownIndex(neg, "bprLossGrad", "neg"), scale, dg, dl);
     }
 
     @Override
     public void l2RowsLossGrad(Matrix e, IndexVector rows, float coef, Matrix grad, Matrix lossSum) {
-        throw notYet("l2RowsLossGrad");
+        Shapes.checkRowsOp("l2RowsLossGrad", e, rows, grad, lossSum);
+        checkWidth("l2RowsLossGrad", e);
+        DeviceMatrix de = own(e, "l2RowsLossGrad", "E");
+        DeviceMatrix dg = own(grad, "l2RowsLossGrad", "grad");
+        DeviceMatrix dl = own(lossSum, "l2RowsLossGrad", "lossSum");
+        ctx.makeCurrent();
+        training.l2Rows(de, ownIndex(rows, "l2RowsLossGrad", "rows"), coef, dg, dl);
     }
 
     @Override
     public void adam(Matrix param, Matrix grad, Matrix m, Matrix v, float lr, float beta1, float beta2, float eps,
             long step) {
-        throw notYet("adam");
+        Shapes.checkAdam(param, grad, m, v, lr, beta1, beta2, eps, step);
+        DeviceMatrix dp = own(param, "adam", "param");
+        DeviceMatrix dg = own(grad, "adam", "grad");
+        DeviceMatrix dm = own(m, "adam", "m");
+        DeviceMatrix dv = own(v, "adam", "v");
+        float c1 = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float c2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, step)));
+        ctx.makeCurrent();
+        training.adam(dp, dg, dm, dv, beta1, beta2, eps, c1, c2);
+    }
+
+    private static void checkWidth(String op, Matrix m) {
+        if (m.cols() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": width " + m.cols() + " exceeds the kernels' int range");
+        }
     }
 
     /**
@@ -319,6 +348,15 @@ public final class CudaBackend implements Backend {
         throw new IllegalArgumentException(op + ": " + role + " is a " + m.getClass().getName()
                 + (m instanceof DeviceMatrix ? " of another CUDA backend" : "")
                 + "; the cuda backend takes only matrices it made (allocate or upload)");
+    }
+
+    private DeviceIndexVector ownIndex(IndexVector v, String op, String role) {
+        if (v instanceof DeviceIndexVector d && d.owner() == this) {
+            return d;
+        }
+        throw new IllegalArgumentException(op + ": " + role + " is a " + v.getClass().getName()
+                + (v instanceof DeviceIndexVector ? " of another CUDA backend" : "")
+                + "; the cuda backend takes only index vectors it uploaded");
     }
 
     private DeviceCsr ownSparse(SparseMatrix a, String op, String role) {
