@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.backend.cuda.CudaBackend;
 import static jcuda.jcusparse.JCusparse.cusparseCreate;
 import static jcuda.jcusparse.JCusparse.cusparseCreateCsr;
 import static jcuda.jcusparse.JCusparse.cusparseCreateDnMat;
@@ -64,9 +65,9 @@ final class CusparseSpmmBaseline implements AutoCloseable {
 
     private final cusparseHandle handle = new cusparseHandle();
     private final Backend backend;
-    private final GpuTiming timing;
+    private final CudaBackend timing;
 
-    private CusparseSpmmBaseline(Backend backend, GpuTiming timing) {
+    private CusparseSpmmBaseline(Backend backend, CudaBackend timing) {
         this.backend = backend;
         this.timing = timing;
         JCusparse.setExceptionsEnabled(false);
@@ -79,7 +80,7 @@ final class CusparseSpmmBaseline implements AutoCloseable {
      * Opens cuSPARSE on the backend's stream, or returns the reason it cannot (e.g.
      * libcusparse.so.12 not on LD_LIBRARY_PATH, which JCusparse reports as an UnsatisfiedLinkError).
      */
-    static Object open(Backend backend, GpuTiming timing) {
+    static Object open(Backend backend, CudaBackend timing) {
         try {
             return new CusparseSpmmBaseline(backend, timing);
         } catch (LinkageError | RuntimeException e) {

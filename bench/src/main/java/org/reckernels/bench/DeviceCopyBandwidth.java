@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.backend.cuda.CudaBackend;
 import java.util.Locale;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
@@ -25,7 +26,7 @@ final class DeviceCopyBandwidth {
     private DeviceCopyBandwidth() {
     }
 
-    static Result measure(Backend backend, GpuTiming timing) {
+    static Result measure(Backend backend, CudaBackend timing) {
         try (Matrix src = backend.allocate(FLOATS >> 14, 1 << 14);
              Matrix dst = backend.allocate(FLOATS >> 14, 1 << 14)) {
             JCudaDriver.setExceptionsEnabled(false);

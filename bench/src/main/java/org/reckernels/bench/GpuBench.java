@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.backend.cuda.CudaBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.reckernels.backend.Backend;
-import org.reckernels.backend.Backends;
 import org.reckernels.backend.cuda.CudaProbe;
 import org.reckernels.bench.jmh.SpmmBenchmark;
 import org.reckernels.tensor.CsrMatrix;
@@ -58,16 +58,8 @@ public final class GpuBench {
             return;
         }
         int failures;
-        try (Backend backend = Backends.open("cuda").backend()) {
-            GpuTiming timing;
-            try {
-                timing = CudaBridge.timing(backend);
-            } catch (UnsupportedOperationException e) {
-                System.out.println("GPU present but runner cannot time it: " + e.getMessage());
-                System.exit(2);
-                return;
-            }
-            failures = run(backend, timing, out);
+        try (CudaBackend backend = CudaBackend.open(0)) {
+            failures = run(backend, backend, out);
         }
         if (failures > 0) {
             System.out.println("GpuBench: " + failures + " configuration(s) FAILED validation");
@@ -75,7 +67,7 @@ public final class GpuBench {
         }
     }
 
-    private static int run(Backend backend, GpuTiming timing, Path out) throws IOException {
+    private static int run(Backend backend, CudaBackend timing, Path out) throws IOException {
         String device = timing.deviceName();
         DeviceCopyBandwidth.Result bw = DeviceCopyBandwidth.measure(backend, timing);
         System.out.printf("device %s, driver %s, bandwidth %.0f GB/s (%s)%n", device, timing.driverVersion(), bw.gbps(),
@@ -133,7 +125,7 @@ public final class GpuBench {
         }
     }
 
-    private static Row measure(Backend backend, GpuTiming timing, CusparseSpmmBaseline cusparse, String cusparseDown,
+    private static Row measure(Backend backend, CudaBackend timing, CusparseSpmmBaseline cusparse, String cusparseDown,
                                DeviceCopyBandwidth.Result bw, String graph, CsrMatrix host, SparseMatrix a, int d,
                                Path out) throws IOException {
         String name = "spmm-" + graph + "-d" + d;
