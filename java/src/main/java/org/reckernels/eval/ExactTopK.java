@@ -19,6 +19,8 @@ import org.reckernels.tensor.HostMatrix;
  *       items in tiles of {@value #ITEM_TILE}, each user keeping a bounded heap of K; the full score
  *       matrix is never held.</li>
  *   <li>Embeddings must be finite (NaN or infinite entries are rejected).</li>
+ *   <li>Scores use the Vector API across items ({@code jdk.incubator.vector}, part of the JDK;
+ *       launch with {@code --add-modules jdk.incubator.vector}) without changing any result.</li>
  * </ul>
  */
 public final class ExactTopK {
@@ -100,7 +102,7 @@ public final class ExactTopK {
         private final int d;
         private final Interactions train;
         private final int k;
-        private final float[] scores = new float[ITEM_TILE];
+        private final float[] scores = new float[4 * ITEM_TILE];
 
         Tile(float[] u, float[] it, int numItems, int d, Interactions train, int k) {
             this.u = u;
@@ -122,23 +124,16 @@ public final class ExactTopK {
             for (int t0 = 0; t0 < numItems; t0 += ITEM_TILE) {
                 int w = Math.min(ITEM_TILE, numItems - t0);
                 int base = t0 * d;
-                for (int j = 0; j < n; j++) {
-                    int user = u0 + j;
-                    score(user * d, base, w);
-                    BoundedHeap h = heaps[j];
-                    long m = maskPos[j];
-                    long mEnd = train == null ? 0 : train.end(user);
-                    int nextMasked = m < mEnd ? train.itemAt(m) : Integer.MAX_VALUE;
-                    for (int i = 0; i < w; i++) {
-                        int item = t0 + i;
-                        if (item == nextMasked) {
-                            m++;
-                            nextMasked = m < mEnd ? train.itemAt(m) : Integer.MAX_VALUE;
-                            continue;
-                        }
-                        h.offer(item, scores[i]);
+                int j = 0;
+                for (; j + 4 <= n; j += 4) {
+                    ScoreKernel.score4(u, (u0 + j) * d, d, it, base, w, scores);
+                    for (int g = 0; g < 4; g++) {
+                        maskPos[j + g] = offer(u0 + j + g, heaps[j + g], maskPos[j + g], t0, w, g * w);
                     }
-                    maskPos[j] = m;
+                }
+                for (; j < n; j++) {
+                    ScoreKernel.score1(u, (u0 + j) * d, d, it, base, w, scores);
+                    maskPos[j] = offer(u0 + j, heaps[j], maskPos[j], t0, w, 0);
                 }
             }
             for (int j = 0; j < n; j++) {
@@ -146,20 +141,20 @@ public final class ExactTopK {
             }
         }
 
-        /** scores[0..w) = U[user] · I[t0..t0+w), summing over c in order. */
-        private void score(int uOff, int base, int w) {
-            float[] s = scores;
-            float a0 = u[uOff];
+        /** Offers items t0..t0+w (scores at {@code scores[sOff..]}) skipping masked ones; returns the mask cursor. */
+        private long offer(int user, BoundedHeap h, long m, int t0, int w, int sOff) {
+            long mEnd = train == null ? 0 : train.end(user);
+            int nextMasked = m < mEnd ? train.itemAt(m) : Integer.MAX_VALUE;
             for (int i = 0; i < w; i++) {
-                s[i] = 0f + a0 * it[base + i];
-            }
-            for (int c = 1; c < d; c++) {
-                float a = u[uOff + c];
-                int row = base + c * w;
-                for (int i = 0; i < w; i++) {
-                    s[i] += a * it[row + i];
+                int item = t0 + i;
+                if (item == nextMasked) {
+                    m++;
+                    nextMasked = m < mEnd ? train.itemAt(m) : Integer.MAX_VALUE;
+                    continue;
                 }
+                h.offer(item, scores[sOff + i]);
             }
+            return m;
         }
     }
 }
