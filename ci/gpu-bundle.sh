@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything the lent GPU machine needs into .gpu/ (ignored by git, carried by the
 # device tool with carry: [".gpu"]):
-#   .gpu/jre.txz     Java 25 runtime (../shared/gpu/pack-jre.sh)
+#   .gpu/jre.txz     Java 25 runtime (jlink, as ../shared/gpu/pack-jre.sh)
 #   .gpu/lib/        library jar + its test-jar, bench jar, all runtime deps (JCuda, JCusparse,
 #                    JMH), junit-platform-console-standalone
 #   .gpu/commit.txt  short git hash, "-dirty" when the tree has uncommitted changes
@@ -12,26 +12,24 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [[ -x "$JAVA_HOME/bin/java" ]] || JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 JUNIT_CONSOLE=org.junit.platform:junit-platform-console-standalone:1.14.1   # junit-bom 5.14.1
 
-mvn_args=(-B -q -DskipTests)
-if [[ ! -f ci/build-kernels.sh ]]; then
-    echo "gpu-bundle: ci/build-kernels.sh not in this tree — building without kernels (-Dexec.skip)"
-    mvn_args+=(-Dexec.skip=true)
-fi
-mvn "${mvn_args[@]}" package
+mvn -B -q -DskipTests package
 
-# pack-jre.sh appends /.gpu/ to .git/info/exclude; in a git worktree .git is a file, so run it
-# in a scratch folder there (/.gpu/ is in .gitignore anyway), keeping its cache stamp.
-pack=$(cd ../shared/gpu && pwd)/pack-jre.sh
-jre_extra=java.xml   # the JUnit console launcher writes XML reports
-if [[ -d .git ]]; then
-    bash "$pack" "$jre_extra"
+# The Java 25 runtime, as ../shared/gpu/pack-jre.sh makes it, plus java.xml (the JUnit console
+# launcher's XML reports) and jdk.zipfs (its class-path scan opens the test jar as a file system;
+# without it the scan silently finds 0 tests). Done inline so that the bundle also
+# builds where ../shared is absent (CI's fresh clone) and in git worktrees.
+mods=java.base,java.management,jdk.incubator.vector,jdk.unsupported,java.logging,java.xml,jdk.zipfs
+mkdir -p .gpu
+if [[ -f .gpu/jre.txz && "$(cat .gpu/jre.modules 2>/dev/null)" == "$mods" ]]; then
+    echo "gpu-bundle: .gpu/jre.txz is current ($mods)"
 else
     scratch=$(mktemp -d)
-    mkdir -p "$scratch/.git/info" "$scratch/.gpu" .gpu
-    cp .gpu/jre.txz .gpu/jre.modules "$scratch/.gpu/" 2>/dev/null || true
-    (cd "$scratch" && bash "$pack" "$jre_extra")
-    cp "$scratch/.gpu/jre.txz" "$scratch/.gpu/jre.modules" .gpu/
+    "$JAVA_HOME/bin/jlink" --add-modules "$mods" --strip-debug --no-header-files --no-man-pages \
+        --output "$scratch/jre" 2>/dev/null
+    tar -C "$scratch" -cJf .gpu/jre.txz jre
+    echo "$mods" > .gpu/jre.modules
     rm -rf "$scratch"
+    echo "gpu-bundle: wrote .gpu/jre.txz ($(du -h .gpu/jre.txz | cut -f1)) with $mods"
 fi
 
 rm -rf .gpu/lib

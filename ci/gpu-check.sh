@@ -49,8 +49,14 @@ failed=0
 junit_rc=$?
 counts=$(grep -E '^\[ +[0-9]+ tests (successful|failed|skipped|aborted|found) +\]' "$OUT/junit.log" | tr -s ' ' | paste -sd' ' -)
 say "junit (gpu tag): rc=$junit_rc ${counts:-no summary — see junit.log}"
-# the console launcher exits 2 when no tests were found: not a failure here
-if [[ $junit_rc -ne 0 && $junit_rc -ne 2 ]]; then failed=1; tail -40 "$OUT/junit.log"; fi
+found=$(grep -oE '^\[ +[0-9]+ tests found' "$OUT/junit.log" | grep -oE '[0-9]+' | head -1)
+if [[ "${found:-0}" -eq 0 ]]; then
+    # The gpu-tagged classes must be discovered (then skipped without a GPU): 0 means a broken
+    # bundle (missing jar, missing JRE module), never an acceptable outcome.
+    say "junit: no gpu-tagged tests discovered — the bundle is broken"; failed=1; tail -40 "$OUT/junit.log"
+elif [[ $junit_rc -ne 0 ]]; then
+    failed=1; tail -40 "$OUT/junit.log"
+fi
 
 # 2. the GPU benchmarks, each configuration validated before it is timed
 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.GpuBench "$OUT/results" > "$OUT/gpubench.log" 2>&1
