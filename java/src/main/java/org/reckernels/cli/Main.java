@@ -30,12 +30,16 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "info" -> info(rest, out);
+                case "train" -> TrainCommand.run(rest, out);
                 default -> {
                     err.println("reckernels: unknown command '" + args[0] + "'");
                     usage(err);
                     yield 2;
                 }
             };
+        } catch (java.io.IOException e) {
+            err.println("reckernels " + args[0] + ": " + e.getMessage());
+            return 1;
         } catch (IllegalArgumentException | BackendUnavailableException e) {
             err.println("reckernels " + args[0] + ": " + e.getMessage());
             return 1;
@@ -47,6 +51,9 @@ public final class Main {
         out.println();
         out.println("commands:");
         out.println("  info [--backend auto|java|cuda]   which backend runs the ops, why, on what device, with which kernels");
+        out.println("  train lightgcn|mf [options]       BPR training + full-ranking evaluation (default data: synthetic)");
+        out.println("        --data DIR (train.txt + test.txt, 'user item item ...')  --epochs N  --dim D  --layers K");
+        out.println("        --lr X  --l2 X  --batch B  --eval-every N  --patience P  --seed S  --save FILE  --backend B");
         out.println();
         out.println("backend selection: --backend, else -Dreckernels.backend, else $RECKERNELS_BACKEND, else auto");
     }

@@ -1,0 +1,64 @@
+package org.reckernels.eval;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.function.Function;
+import org.reckernels.backend.Backend;
+import org.reckernels.data.Interactions;
+import org.reckernels.model.EmbeddingModel;
+import org.reckernels.tensor.HostMatrix;
+
+/**
+ * Full-ranking evaluation of an embedding model, the protocol of the NGCF / LightGCN papers:
+ * every item not in the user's training set is a candidate; score by inner product of final
+ * embeddings; recall, precision, ndcg and hit at each K, averaged over users with test items.
+ *
+ * <p>Scoring runs on the host ({@link ExactTopK}, tiled, multi-threaded): the final embeddings are
+ * downloaded once per evaluation. A device top-K is future work.
+ */
+public final class FullRankingEvaluator implements Function<EmbeddingModel, Map<String, Double>> {
+    private final Backend backend;
+    private final Interactions train;
+    private final Interactions test;
+    private final int[] ks;
+    private final int maxK;
+
+    public FullRankingEvaluator(Backend backend, Interactions train, Interactions test, int... ks) {
+        if (ks.length == 0) {
+            throw new IllegalArgumentException("FullRankingEvaluator: no K given");
+        }
+        if (train.numUsers() != test.numUsers() || train.numItems() != test.numItems()) {
+            throw new IllegalArgumentException("FullRankingEvaluator: train is " + train.numUsers() + "x" + train.numItems()
+                    + " but test is " + test.numUsers() + "x" + test.numItems());
+        }
+        this.backend = backend;
+        this.train = train;
+        this.test = test;
+        this.ks = ks.clone();
+        this.maxK = java.util.Arrays.stream(ks).max().getAsInt();
+    }
+
+    /** Evaluates the model's current final embeddings (call {@code forward()} first). */
+    public RankingReport report(EmbeddingModel model) {
+        if (model.users() != train.numUsers() || model.items() != train.numItems()) {
+            throw new IllegalArgumentException("FullRankingEvaluator: model has " + model.users() + " users, " + model.items()
+                    + " items; data has " + train.numUsers() + ", " + train.numItems());
+        }
+        long d = model.finalEmbeddings().cols();
+        try (HostMatrix all = HostMatrix.zeros(model.finalEmbeddings().rows(), d);
+             HostMatrix users = HostMatrix.zeros(model.users(), d);
+             HostMatrix items = HostMatrix.zeros(model.items(), d)) {
+            backend.download(model.finalEmbeddings(), all);
+            long userBytes = users.byteSize();
+            MemorySegment.copy(all.segment(), 0, users.segment(), 0, userBytes);
+            MemorySegment.copy(all.segment(), userBytes, items.segment(), 0, items.byteSize());
+            TopKResult top = ExactTopK.topK(users, items, train, maxK);
+            return RankingMetrics.evaluate(top.items(), maxK, test, ks);
+        }
+    }
+
+    @Override
+    public Map<String, Double> apply(EmbeddingModel model) {
+        return report(model).asMap();
+    }
+}
