@@ -26,6 +26,10 @@ public record BprConfig(int epochs, int batchSize, float lr, float l2, long seed
         return new BprConfig(epochs, 2048, 1e-3f, 1e-4f, 2020, 20, 5, "recall@20");
     }
 
+    public BprConfig withEvalEvery(int every) {
+        return new BprConfig(epochs, batchSize, lr, l2, seed, every, patience, watchMetric);
+    }
+
     public BprConfig withEpochs(int e) {
         return new BprConfig(e, batchSize, lr, l2, seed, evalEvery, patience, watchMetric);
     }
