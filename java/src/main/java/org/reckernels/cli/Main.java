@@ -31,6 +31,7 @@ public final class Main {
             return switch (args[0]) {
                 case "info" -> info(rest, out);
                 case "train" -> TrainCommand.run(rest, out);
+                case "eval" -> EvalCommand.run(rest, out);
                 default -> {
                     err.println("reckernels: unknown command '" + args[0] + "'");
                     usage(err);
@@ -54,6 +55,7 @@ public final class Main {
         out.println("  train lightgcn|mf [options]       BPR training + full-ranking evaluation (default data: synthetic)");
         out.println("        --data DIR (train.txt + test.txt, 'user item item ...')  --epochs N  --dim D  --layers K");
         out.println("        --lr X  --l2 X  --batch B  --eval-every N  --patience P  --seed S  --save FILE  --backend B");
+        out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println();
         out.println("backend selection: --backend, else -Dreckernels.backend, else $RECKERNELS_BACKEND, else auto");
     }

@@ -26,6 +26,14 @@ final class TrainCommand {
     private TrainCommand() {
     }
 
+    /** The K of the evaluation: 10, 20, 50 where the item count allows; 20 is needed (recall@20 is watched). */
+    static int[] cutoffs(int items) {
+        if (items < 20) {
+            throw new IllegalArgumentException("train: the data has " + items + " items; full-ranking evaluation at K = 20 needs at least 20");
+        }
+        return java.util.stream.IntStream.of(10, 20, 50).filter(k -> k <= items).toArray();
+    }
+
     static int run(String[] args, PrintStream out) throws IOException {
         if (args.length == 0) {
             throw new IllegalArgumentException("train needs a model: lightgcn or mf");
@@ -56,7 +64,8 @@ final class TrainCommand {
             out.println("backend: " + backend.name() + " (" + choice.reason() + ") on " + backend.info().device());
             out.println("model: " + model + "\ntraining: " + config);
             long t0 = System.nanoTime();
-            GraphTraining.Outcome outcome = GraphTraining.run(backend, data, model, config, new ProgressPrinter(out), 10, 20, 50);
+            GraphTraining.Outcome outcome = GraphTraining.run(backend, data, model, config, new ProgressPrinter(out),
+                    cutoffs(data.numItems()));
             try {
                 RankingReport r = outcome.finalEval();
                 out.printf("final (epoch %d, best %d, %.2fs/epoch, %.1fs total): %s%n", outcome.training().epochsRun(),
