@@ -42,6 +42,13 @@ cp -n java/target/lib/*.jar bench/target/lib/*.jar .gpu/lib/ 2>/dev/null || true
 mvn -B -q dependency:copy -Dartifact=$JUNIT_CONSOLE -DoutputDirectory=.gpu/lib
 ls .gpu/lib/junit-platform-console-standalone-*.jar >/dev/null
 
+# The Gowalla split (6 MB) travels with the bundle: ../shared does not reach the GPU machine.
+rm -rf .gpu/data
+if [[ -f ../shared/data/gowalla/train.txt ]]; then
+    mkdir -p .gpu/data/gowalla
+    cp ../shared/data/gowalla/train.txt ../shared/data/gowalla/test.txt .gpu/data/gowalla/
+fi
+
 hash=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then hash="$hash-dirty"; fi
 echo "$hash" > .gpu/commit.txt

@@ -14,6 +14,8 @@ say() { echo "$*" | tee -a "$summary"; }
 
 [[ -f .gpu/jre.txz && -d .gpu/lib ]] || { say "gpu-check: .gpu/jre.txz or .gpu/lib missing — run ci/gpu-bundle.sh first"; exit 2; }
 export RECKERNELS_COMMIT=$(cat .gpu/commit.txt 2>/dev/null || echo unknown)
+# GpuBench finds the Gowalla graph here (the bundle carries it; ../shared does not travel).
+[[ -d .gpu/data ]] && export RECKERNELS_DATA=.gpu/data
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -63,6 +65,25 @@ fi
 bench_rc=$?
 grep -E '^(RESULT|WRONG|no GPU|baseline|device|GPU present)' "$OUT/gpubench.log" | tee -a "$summary"
 if [[ $bench_rc -ne 0 ]]; then failed=1; say "gpubench: FAILED rc=$bench_rc"; tail -40 "$OUT/gpubench.log"; fi
+
+# 3. training runs on Gowalla (carried in .gpu/data): CUDA and Java backends with the same seed
+#    (their loss curves must agree), and the PyTorch reference recipe for the time per epoch.
+if [[ $gpu -ne 0 && -f .gpu/data/gowalla/train.txt ]] && ! grep -q '^no GPU' "$OUT/gpubench.log"; then
+    for kind in cuda java; do
+        timeout 240 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.TrainRun lightgcn .gpu/data/gowalla 5 5 \
+            "$OUT/results" "$kind" > "$OUT/train-$kind.log" 2>&1
+        rc=$?
+        say "train lightgcn ($kind): rc=$rc $(grep -E '^(epoch|  eval)' "$OUT/train-$kind.log" | tail -2 | paste -sd' ' -)"
+        if [[ $rc -ne 0 ]]; then failed=1; tail -30 "$OUT/train-$kind.log"; fi
+    done
+    if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+        timeout 300 python3 bench/reference/lightgcn_torch.py .gpu/data/gowalla 3 "$OUT/results/lightgcn-gowalla-pytorch.json" \
+            > "$OUT/train-torch.log" 2>&1
+        say "train lightgcn (pytorch reference): rc=$? $(tail -2 "$OUT/train-torch.log" | paste -sd' ' -)"
+    else
+        say "train lightgcn (pytorch reference): skipped, no torch with CUDA"
+    fi
+fi
 
 if [[ $failed -ne 0 ]]; then say "gpu-check: FAILED"; exit 1; fi
 if [[ $gpu -eq 0 ]] || grep -q '^no GPU' "$OUT/gpubench.log"; then

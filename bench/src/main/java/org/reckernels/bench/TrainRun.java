@@ -44,16 +44,23 @@ public final class TrainRun {
         GraphModelConfig model = modelName.equals("mf") ? new GraphModelConfig("mf", 64, 0, 0.1f, 2020)
                 : GraphModelConfig.lightgcn();
         BprConfig config = BprConfig.paperDefaults(epochs).withEvalEvery(evalEvery);
+        // Curves, so that runs on different backends (same seed, same data) can be compared epoch by epoch.
+        List<Double> lossCurve = new java.util.ArrayList<>();
+        List<Double> secondsCurve = new java.util.ArrayList<>();
+        List<Double> recallCurve = new java.util.ArrayList<>();
         try (Backend backend = Backends.open(kind).backend()) {
             String device = backend.info().device();
             GraphTraining.Outcome o = GraphTraining.run(backend, data, model, config, new TrainingListener() {
                 @Override
                 public void onEpoch(Epoch e) {
+                    lossCurve.add(e.loss());
+                    secondsCurve.add(e.seconds());
                     System.out.printf("epoch %d/%d loss %.5f %.1fs%n", e.epoch(), e.epochs(), e.loss(), e.seconds());
                 }
 
                 @Override
                 public void onEvaluation(int epoch, Map<String, Double> m, boolean best) {
+                    recallCurve.add(m.get("recall@20"));
                     System.out.printf("  eval @%d recall@20 %.4f ndcg@20 %.4f%n", epoch, m.get("recall@20"), m.get("ndcg@20"));
                 }
             }, 20);
@@ -69,6 +76,11 @@ public final class TrainRun {
             settings.put("epochs_planned", epochs);
             settings.put("backend", backend.name());
             settings.put("data", dataDir.getFileName().toString());
+            settings.put("seed", config.seed());
+            settings.put("eval_every", evalEvery);
+            settings.put("loss_curve", lossCurve);
+            settings.put("seconds_curve", secondsCurve);
+            settings.put("recall20_curve", recallCurve);
             settings.put("note", epochs < 400 ? "partial run: the paper trains ~1000 epochs; quality bars apply to full runs" : "");
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("recall@20", r.recall(20));
@@ -79,7 +91,9 @@ public final class TrainRun {
             List<ResultsFile.Baseline> baselines = List.of(new ResultsFile.Baseline("published-" + model.model(),
                     Map.of("recall@20", pub[0], "ndcg@20", pub[1])));
             String command = "java ... org.reckernels.bench.TrainRun " + String.join(" ", args);
-            ResultsFile f = ResultsFile.of(model.model() + "-" + dataDir.getFileName(), device, "-", command)
+            String name = model.model() + "-" + dataDir.getFileName();
+            String driver = backend.info().details().getOrDefault("driver (CUDA version)", "-");
+            ResultsFile f = ResultsFile.of(name, device, driver, command)
                     .with(settings, metrics, baselines, Map.of());
             System.out.println("wrote " + f.write(out));
         }
