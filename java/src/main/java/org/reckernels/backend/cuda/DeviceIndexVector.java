@@ -1,9 +1,7 @@
 package org.reckernels.backend.cuda;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
+import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.IndexVector;
 
 /**
@@ -32,27 +30,18 @@ final class DeviceIndexVector implements IndexVector {
     }
 
     static DeviceIndexVector upload(CudaBackend owner, CudaContext ctx, int[] values) {
-        int lo = 0;
-        int hi = -1;
-        if (values.length > 0) {
-            lo = Integer.MAX_VALUE;
-            hi = Integer.MIN_VALUE;
-            for (int v : values) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+        // The host vector stages the copy in native memory and computes min/max once.
+        try (HostIndexVector host = HostIndexVector.of(values)) {
+            DeviceBuffer buf = DeviceBuffer.allocate(ctx, (long) values.length * Integer.BYTES);
+            try {
+                if (values.length > 0) {
+                    buf.copyFromHost(host.segment());
+                }
+                return new DeviceIndexVector(owner, buf, 0, values.length, host.min(), host.max(), true);
+            } catch (RuntimeException e) {
+                buf.close();
+                throw e;
             }
-        }
-        DeviceBuffer buf = DeviceBuffer.allocate(ctx, (long) values.length * Integer.BYTES);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment host = arena.allocate((long) values.length * Integer.BYTES, 64);
-            MemorySegment.copy(values, 0, host, ValueLayout.JAVA_INT, 0, values.length);
-            if (values.length > 0) {
-                buf.copyFromHost(host);
-            }
-            return new DeviceIndexVector(owner, buf, 0, values.length, lo, hi, true);
-        } catch (RuntimeException e) {
-            buf.close();
-            throw e;
         }
     }
 
