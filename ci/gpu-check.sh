@@ -3,7 +3,8 @@
 # unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench.
 # Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
 # Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
-# gpubench.log, results/*.json + *.md, summary.txt.
+# gpubench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
+# all-logs.tgz at the end (the device tool returns at most 8 files).
 # Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ testjar=$(ls .gpu/lib/reckernels-*-tests.jar | head -1)
 failed=0
 
 # 1. the gpu-tagged tests (they skip themselves without a GPU)
-"$JAVA" "${flags[@]}" -jar "$launcher" execute --class-path "$(ls .gpu/lib/*.jar | grep -v console-standalone | paste -sd: -)" \
+"$JAVA" "${flags[@]}" -Dreckernels.cuda.sync=true -jar "$launcher" execute --class-path "$(ls .gpu/lib/*.jar | grep -v console-standalone | paste -sd: -)" \
     --scan-class-path "$testjar" --include-tag gpu --details=tree --disable-banner \
     --reports-dir "$OUT/junit" > "$OUT/junit.log" 2>&1
 junit_rc=$?
@@ -85,7 +86,13 @@ if [[ $gpu -ne 0 && -f .gpu/data/gowalla/train.txt ]] && ! grep -q '^no GPU' "$O
     fi
 fi
 
-if [[ $failed -ne 0 ]]; then say "gpu-check: FAILED"; exit 1; fi
+# The device tool brings back at most 8 files from $OUT: pack everything but the summary into one.
+finish() {
+    (cd "$OUT" && tar -czf all-logs.tgz --exclude=all-logs.tgz --exclude=summary.txt . 2>/dev/null \
+        && find . -mindepth 1 ! -name all-logs.tgz ! -name summary.txt -delete 2>/dev/null)
+}
+if [[ $failed -ne 0 ]]; then say "gpu-check: FAILED"; finish; exit 1; fi
+finish
 if [[ $gpu -eq 0 ]] || grep -q '^no GPU' "$OUT/gpubench.log"; then
     say "no GPU: gpu tests skipped"
     exit 0

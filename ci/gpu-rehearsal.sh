@@ -6,12 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/gpu-bundle.sh
 export OUT=$(mktemp -d)
+log=$(mktemp)   # outside $OUT: gpu-check packs and clears $OUT at the end
 set +e
-bash ci/gpu-check.sh > "$OUT/rehearsal.log" 2>&1
+bash ci/gpu-check.sh > "$log" 2>&1
 rc=$?
 set -e
-cat "$OUT/rehearsal.log"
-last=$(tail -n 1 "$OUT/rehearsal.log")
+cat "$log"
+last=$(tail -n 1 "$log")
+rm -f "$log"
+[[ -f "$OUT/all-logs.tgz" ]] || { echo "gpu-rehearsal: FAILED: gpu-check left no $OUT/all-logs.tgz" >&2; exit 1; }
 if [[ $rc -eq 0 && ( "$last" == "no GPU: gpu tests skipped" || "$last" == "gpu-check: OK" ) ]]; then
     echo "gpu-rehearsal: OK (exit $rc, last line: $last)"
     rm -rf "$OUT"
