@@ -60,10 +60,13 @@ final class VectorKernels implements HostKernels {
                 a2.intoMemorySegment(y, o + (long) L * 8, LE);
                 a3.intoMemorySegment(y, o + (long) L * 12, LE);
                 if (out != null) { // fused layer combination while the sums are in registers
-                    accumulate(out, o, a0, alphaV);
-                    accumulate(out, o + (long) L * 4, a1, alphaV);
-                    accumulate(out, o + (long) L * 8, a2, alphaV);
-                    accumulate(out, o + (long) L * 12, a3, alphaV);
+                    a0.fma(alphaV, FloatVector.fromMemorySegment(S, out, o, LE)).intoMemorySegment(out, o, LE);
+                    long o1 = o + (long) L * 4;
+                    a1.fma(alphaV, FloatVector.fromMemorySegment(S, out, o1, LE)).intoMemorySegment(out, o1, LE);
+                    long o2 = o + (long) L * 8;
+                    a2.fma(alphaV, FloatVector.fromMemorySegment(S, out, o2, LE)).intoMemorySegment(out, o2, LE);
+                    long o3 = o + (long) L * 12;
+                    a3.fma(alphaV, FloatVector.fromMemorySegment(S, out, o3, LE)).intoMemorySegment(out, o3, LE);
                 }
             }
             for (; c < d; c += L) {
@@ -82,11 +85,6 @@ final class VectorKernels implements HostKernels {
                 }
             }
         }
-    }
-
-    /** {@code out[o .. o+L) += alpha·sum} (byte offset o). */
-    private static void accumulate(MemorySegment out, long o, FloatVector sum, FloatVector alphaV) {
-        sum.fma(alphaV, FloatVector.fromMemorySegment(S, out, o, LE)).intoMemorySegment(out, o, LE);
     }
 
     @Override
