@@ -1,7 +1,9 @@
 // reckernels — CSR sparse × dense matrix product (SpMM), the graph-propagation step of
 // LightGCN / NGCF.
 //
-//   Y = A · X
+//   Y = A · X                                   (rk_spmm_csr_f32_*)
+//   Y = A · X  and  ACC = ACC + alpha · Y        (rk_spmm_acc_csr_f32_*, the fused layer
+//                                                combination of LightGCN propagation)
 //
 //   A  (n_rows × n_cols) sparse, CSR:
 //        row_ptr  (n_rows + 1)  int64, row_ptr[0] = 0, non-decreasing, row_ptr[n_rows] = nnz
@@ -9,6 +11,9 @@
 //        values   (nnz)         float32, or NULL: every stored value is 1.0f
 //   X  (n_cols × d)  float32, row-major, dense
 //   Y  (n_rows × d)  float32, row-major, dense, fully overwritten (rows without non-zeros → 0)
+//
+//   ACC (n_rows × d) float32, row-major, dense, ACC variants only: read and written once per
+//        element, ACC[r, c] = fmaf(alpha, Y[r, c], ACC[r, c]) (rows without non-zeros unchanged)
 //
 //   Y[r, c] = Σ_{k = row_ptr[r]}^{row_ptr[r+1]-1}  values[k] · X[col_idx[k], c]   (fp32 accumulate)
 //
@@ -25,21 +30,30 @@
 //   rk_spmm_csr_f32_v4g16  G = 16, lane owns float4 slices, 64 columns per pass
 //   rk_spmm_csr_f32_v4g32  G = 32, lane owns float4 slices, 128 columns per pass
 //   rk_spmm_csr_f32_v1g32  G = 32, lane owns one float,     32 columns per pass
+//     (row_ptr, col_idx, values, x, y, n_rows, d)
+// and their accumulating forms, the same bodies with an epilogue that also updates ACC from
+// the registers that hold Y (one extra read + write of ACC instead of a separate axpby pass,
+// which would read Y and ACC and write ACC):
+//   rk_spmm_acc_csr_f32_v4g8, _v4g16, _v4g32, _v1g32
+//     (row_ptr, col_idx, values, x, y, n_rows, d, float alpha, float* acc)
 //
 // Launch contract (the Java launcher checks these; the kernel does not):
 //   blockDim = (256, 1, 1); rows per block = 256 / G;
 //   gridDim.x = ceil(n_rows / (256 / G)), or fewer (a grid-stride loop covers the rest), >= 1;
 //   n_rows >= 0 (for 0 rows skip the launch), 1 <= d <= 2^31 - 129;
 //   every col_idx in [0, n_cols); row_ptr as above;
-//   v4 variants: d % 4 == 0 and x, y 16-byte aligned (cudaMalloc / cuMemAlloc base pointers are);
-//   v1g32: any d >= 1, 4-byte aligned x, y;
-//   y must not overlap x, row_ptr, col_idx or values (all pointers are __restrict__).
+//   v4 variants: d % 4 == 0 and x, y (and acc) 16-byte aligned (cudaMalloc / cuMemAlloc base
+//   pointers are);
+//   v1g32: any d >= 1, 4-byte aligned x, y (and acc);
+//   y must not overlap x, row_ptr, col_idx or values (all pointers are __restrict__);
+//   acc must not overlap y, x, row_ptr, col_idx or values (x is read through the non-coherent
+//   cache by other groups while acc is written).
 // Choosing a variant: d % 4 != 0 -> v1g32; else d <= 32 -> v4g8, d <= 64 -> v4g16, else v4g32
 // (idle lanes otherwise). Results do not depend on the grid size (no atomics): deterministic.
 //
 // Future work: power-law graphs have rows of 10^5 non-zeros; a single group per row is correct
 // for them but slow. Split long rows across warps (nnz-balanced / merge-path) and combine the
-// partial sums; fuse degree normalisation and layer combination into the epilogue.
+// partial sums; fuse degree normalisation into the gather/epilogue.
 
 #include "common.cuh"
 
@@ -56,14 +70,21 @@ namespace spmm {
 // chunk, still execute every shuffle; they only skip the loads/stores. Groups with no row left
 // (grid tail) skip the loop entirely and run no shuffle; their lanes are never named in another
 // group's mask.
-template <int G, int VEC>
+//
+// ACC = true adds the epilogue acc_row[col] = fmaf(alpha, y, acc_row[col]) next to the store of
+// Y (same lane, same columns: no synchronisation needed). ACC = false is the plain SpMM; the
+// epilogue is `if constexpr`, so its code is exactly what it was before ACC existed (alpha and
+// acc are then unused, nullptr by convention).
+template <int G, int VEC, bool ACC>
 RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
                         const int* __restrict__ col_idx,
                         const float* __restrict__ values,
                         const float* __restrict__ x,
                         float* __restrict__ y,
                         int n_rows,
-                        int d) {
+                        int d,
+                        float alpha,
+                        float* __restrict__ acc_out) {
     static_assert(VEC == 1 || VEC == 4, "VEC must be 1 or 4");
     constexpr int kColsPerPass = VEC * G;
 
@@ -78,6 +99,8 @@ RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
         const long long start = row_ptr[row];
         const long long end = row_ptr[row + 1];
         float* __restrict__ y_row = y + row * d;
+        // Only dereferenced when ACC (acc_out is nullptr otherwise).
+        float* __restrict__ acc_row = ACC ? acc_out + row * d : nullptr;
 
         for (int c0 = 0; c0 < d; c0 += kColsPerPass) {
             const int col = c0 + VEC * lane;  // first column this lane owns in this pass
@@ -118,6 +141,17 @@ RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
                 } else {
                     y_row[col] = acc.x;
                 }
+                if constexpr (ACC) {
+                    // Plain (coherent) load: acc is written by this kernel. Each element is
+                    // read and written by exactly one lane.
+                    if constexpr (VEC == 4) {
+                        float4 prev = *reinterpret_cast<const float4*>(acc_row + col);
+                        fma_f4(prev, alpha, acc);
+                        store_f4(acc_row + col, prev);
+                    } else {
+                        acc_row[col] = fmaf(alpha, acc.x, acc_row[col]);
+                    }
+                }
             }
         }
     }
@@ -133,28 +167,62 @@ RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v4g8(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
-                    const float* __restrict__ values, const float* __restrict__ x,
-                    float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<8, 4>(row_ptr, col_idx, values, x, y, n_rows, d);
+                     const float* __restrict__ values, const float* __restrict__ x,
+                     float* __restrict__ y, int n_rows, int d) {
+    rk::spmm::csr_rows<8, 4, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v4g16(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
-                     const float* __restrict__ values, const float* __restrict__ x,
-                     float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<16, 4>(row_ptr, col_idx, values, x, y, n_rows, d);
+                      const float* __restrict__ values, const float* __restrict__ x,
+                      float* __restrict__ y, int n_rows, int d) {
+    rk::spmm::csr_rows<16, 4, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v4g32(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
-                     const float* __restrict__ values, const float* __restrict__ x,
-                     float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<32, 4>(row_ptr, col_idx, values, x, y, n_rows, d);
+                      const float* __restrict__ values, const float* __restrict__ x,
+                      float* __restrict__ y, int n_rows, int d) {
+    rk::spmm::csr_rows<32, 4, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v1g32(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
-                     const float* __restrict__ values, const float* __restrict__ x,
-                     float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<32, 1>(row_ptr, col_idx, values, x, y, n_rows, d);
+                      const float* __restrict__ values, const float* __restrict__ x,
+                      float* __restrict__ y, int n_rows, int d) {
+    rk::spmm::csr_rows<32, 1, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
+}
+
+// Accumulating forms: Y = A·X and ACC += alpha·Y (see the header).
+
+extern "C" __global__ void __launch_bounds__(256, 4)
+rk_spmm_acc_csr_f32_v4g8(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
+                         const float* __restrict__ values, const float* __restrict__ x,
+                         float* __restrict__ y, int n_rows, int d, float alpha,
+                         float* __restrict__ acc) {
+    rk::spmm::csr_rows<8, 4, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 4)
+rk_spmm_acc_csr_f32_v4g16(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
+                          const float* __restrict__ values, const float* __restrict__ x,
+                          float* __restrict__ y, int n_rows, int d, float alpha,
+                          float* __restrict__ acc) {
+    rk::spmm::csr_rows<16, 4, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 4)
+rk_spmm_acc_csr_f32_v4g32(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
+                          const float* __restrict__ values, const float* __restrict__ x,
+                          float* __restrict__ y, int n_rows, int d, float alpha,
+                          float* __restrict__ acc) {
+    rk::spmm::csr_rows<32, 4, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+}
+
+extern "C" __global__ void __launch_bounds__(256, 4)
+rk_spmm_acc_csr_f32_v1g32(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
+                          const float* __restrict__ values, const float* __restrict__ x,
+                          float* __restrict__ y, int n_rows, int d, float alpha,
+                          float* __restrict__ acc) {
+    rk::spmm::csr_rows<32, 1, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
 }

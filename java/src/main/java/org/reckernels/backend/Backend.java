@@ -43,6 +43,16 @@ public interface Backend extends AutoCloseable {
     void spmm(SparseMatrix a, Matrix x, Matrix y);
 
     /**
+     * Sparse × dense with a fused accumulate: {@code Y = A·X} and, in the same pass,
+     * {@code ACC = ACC + alpha·Y} (the layer combination of LightGCN-style propagation).
+     * <pre>A: (m x k) CSR,  X: (k x d) dense,  Y: (m x d) dense, overwritten,
+     * ACC: (m x d) dense, accumulated into</pre>
+     * Rows of A without entries give zero rows of Y and leave ACC's rows unchanged (+ alpha·0).
+     * Y, ACC and X must be pairwise distinct matrices.
+     */
+    void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc);
+
+    /**
      * Dense GEMM, row-major: {@code C = alpha·op(A)·op(B) + beta·C} where op transposes when asked.
      * <pre>op(A): (m x k),  op(B): (k x n),  C: (m x n)</pre>
      * With beta = 0, C's previous contents are ignored (NaN in C does not propagate).

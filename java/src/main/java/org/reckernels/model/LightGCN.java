@@ -65,7 +65,7 @@ public final class LightGCN implements EmbeddingModel {
         return HostMatrix.of(rows, cols, v);
     }
 
-    /** Computes F from E⁰: K SpMMs and a running sum, then the 1/(K+1) scale. */
+    /** Computes F from E⁰: a scaled copy of E⁰, then K SpMMs each adding its layer into F. */
     @Override
     public void forward() {
         propagateMean(ego, fin);
@@ -77,15 +77,17 @@ public final class LightGCN implements EmbeddingModel {
         propagateMean(gradFinal, gradEgo);
     }
 
-    /** out = (1/(K+1)) Σ_{k=0..K} Â^k · in. */
+    /**
+     * out = (1/(K+1)) Σ_{k=0..K} Â^k · in. Each layer is one fused SpMM that also adds its share
+     * into out ({@link Backend#spmmAccumulate}), so the running mean costs no separate pass.
+     */
     private void propagateMean(Matrix in, Matrix out) {
         float w = 1f / (layers + 1);
         backend.axpby(w, in, 0f, out);
         Matrix prev = in;
         for (int k = 1; k <= layers; k++) {
             Matrix next = (k % 2 == 1) ? layerA : layerB;
-            backend.spmm(adjacency, prev, next);
-            backend.axpby(w, next, 1f, out);
+            backend.spmmAccumulate(adjacency, prev, next, w, out);
             prev = next;
         }
     }

@@ -34,6 +34,31 @@ public final class ReferenceOps {
         }
     }
 
+    /**
+     * {@code Y = A·X} and {@code ACC = ACC + alpha·Y}; A (m x k) CSR, X (k x d), Y (m x d)
+     * overwritten, ACC (m x d) accumulated into. ACC is updated from the double sums (Y's float
+     * rounding does not enter it).
+     */
+    public static void spmmAccumulate(CsrMatrix a, HostMatrix x, HostMatrix y, float alpha, HostMatrix acc) {
+        Shapes.checkSpmmAccumulate(a, x, y, acc);
+        long d = x.cols();
+        double[] sum = new double[Math.toIntExact(d)];
+        for (long r = 0; r < a.rows(); r++) {
+            java.util.Arrays.fill(sum, 0.0);
+            for (long k = a.rowStart(r); k < a.rowEnd(r); k++) {
+                double v = a.value(k);
+                int c = a.col(k);
+                for (int j = 0; j < d; j++) {
+                    sum[j] += v * x.get(c, j);
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                y.set(r, j, (float) sum[j]);
+                acc.set(r, j, (float) (acc.get(r, j) + (double) alpha * sum[j]));
+            }
+        }
+    }
+
     /** {@code C = alpha·op(A)·op(B) + beta·C}; beta = 0 ignores C's contents. */
     public static void gemm(boolean transA, boolean transB, float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c) {
         long[] mnk = Shapes.checkGemm(transA, transB, a, b, c);

@@ -22,15 +22,38 @@ public final class Shapes {
 
     /** Checks {@code y = a·x}: a is m x k, x is k x d, y is m x d. */
     public static void checkSpmm(SparseMatrix a, Matrix x, Matrix y) {
+        checkSpmm("spmm", a, x, y);
+    }
+
+    private static void checkSpmm(String op, SparseMatrix a, Matrix x, Matrix y) {
         if (a.cols() != x.rows()) {
-            throw new IllegalArgumentException("spmm: A is " + a.rows() + "x" + a.cols() + " but X has " + x.rows()
+            throw new IllegalArgumentException(op + ": A is " + a.rows() + "x" + a.cols() + " but X has " + x.rows()
                     + " rows (needs " + a.cols() + ")");
         }
         if (y.rows() != a.rows() || y.cols() != x.cols()) {
-            throw new IllegalArgumentException("spmm: Y is " + y.shape() + " but A·X is " + a.rows() + "x" + x.cols());
+            throw new IllegalArgumentException(op + ": Y is " + y.shape() + " but A·X is " + a.rows() + "x" + x.cols());
         }
         if (x == y) {
-            throw new IllegalArgumentException("spmm: X and Y must be different matrices (the op is not in place)");
+            throw new IllegalArgumentException(op + ": X and Y must be different matrices (the op is not in place)");
+        }
+    }
+
+    /**
+     * Checks {@code y = a·x; acc += alpha·y}: a is m x k, x is k x d, y and acc are m x d, and
+     * x, y, acc are pairwise distinct.
+     */
+    public static void checkSpmmAccumulate(SparseMatrix a, Matrix x, Matrix y, Matrix acc) {
+        checkSpmm("spmmAccumulate", a, x, y);
+        if (acc.rows() != y.rows() || acc.cols() != y.cols()) {
+            throw new IllegalArgumentException("spmmAccumulate: ACC is " + acc.shape() + " but Y = A·X is " + y.shape());
+        }
+        if (acc == y) {
+            throw new IllegalArgumentException("spmmAccumulate: ACC and Y must be different matrices (Y is written, ACC "
+                    + "accumulated into)");
+        }
+        if (acc == x) {
+            throw new IllegalArgumentException("spmmAccumulate: ACC and X must be different matrices (X is read by other "
+                    + "rows while ACC is written)");
         }
     }
 

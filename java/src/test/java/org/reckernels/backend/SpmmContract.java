@@ -17,8 +17,8 @@ import org.reckernels.testing.Assertions2;
 import org.reckernels.testing.TestMatrices;
 
 /**
- * SpMM {@code Y = A·X} on one backend against {@link ReferenceOps#spmm}, on random and
- * adversarial inputs. Each backend's test class extends this and supplies the backend.
+ * SpMM {@code Y = A·X} (and the fused {@code spmmAccumulate}) on one backend against
+ * {@link ReferenceOps#spmm} / {@link ReferenceOps#spmmAccumulate}, on random and adversarial inputs. Each backend's test class extends this and supplies the backend.
  */
 public abstract class SpmmContract {
 
@@ -177,6 +177,135 @@ public abstract class SpmmContract {
             // Same inputs, same launch: the result is bitwise reproducible (no atomics in SpMM).
             assertEquals(java.util.Arrays.toString(first.toArray()), java.util.Arrays.toString(second.toArray()));
             Assertions2.assertClose(expected, second, null, 1e-5, 1e-5, "second call");
+        }
+    }
+
+    // ---- spmmAccumulate: Y = A·X and ACC = ACC + alpha·Y in one pass ----
+
+    /**
+     * Runs spmmAccumulate with ACC pre-filled with random values acc0 and Y poisoned with NaN;
+     * checks Y = A·X and ACC = acc0 + alpha·(A·X) against {@link ReferenceOps}.
+     */
+    protected void checkAccumulate(CsrMatrix a, int d, float alpha, long seed, String what) {
+        try (HostMatrix x = TestMatrices.dense(a.cols(), d, seed);
+             HostMatrix acc0 = TestMatrices.dense(a.rows(), d, seed + 1);
+             HostMatrix expectedY = HostMatrix.zeros(a.rows(), d);
+             HostMatrix expectedAcc = HostMatrix.zeros(a.rows(), d);
+             HostMatrix magnitude = HostMatrix.zeros(a.rows(), d);
+             HostMatrix actualY = HostMatrix.zeros(a.rows(), d);
+             HostMatrix actualAcc = HostMatrix.zeros(a.rows(), d)) {
+            expectedAcc.copyFrom(acc0);
+            ReferenceOps.spmmAccumulate(a, x, expectedY, alpha, expectedAcc);
+            try (CsrMatrix absA = abs(a); HostMatrix absX = abs(x)) {
+                ReferenceOps.spmm(absA, absX, magnitude);
+            }
+            actualY.fill(Float.NaN);
+            Backend b = backend();
+            try (SparseMatrix da = b.upload(a); Matrix dx = b.upload(x); Matrix dy = b.upload(actualY);
+                 Matrix dacc = b.upload(acc0)) {
+                b.spmmAccumulate(da, dx, dy, alpha, dacc);
+                b.download(dy, actualY);
+                b.download(dacc, actualAcc);
+            }
+            String where = " [" + b.name() + ", " + a + ", d=" + d + ", alpha=" + alpha + ", seed=" + seed + "]";
+            double rel = 1e-5 * Math.sqrt(maxDegree(a) + 1.0);
+            Assertions2.assertClose(expectedY, actualY, magnitude, rel, 1e-6, what + ": Y" + where);
+            // ACC's rounding room: that of alpha·Y plus one rounding of |acc0| + |alpha·Y|.
+            float[] m = magnitude.toArray();
+            float[] a0 = acc0.toArray();
+            for (int i = 0; i < m.length; i++) {
+                m[i] = Math.abs(alpha) * m[i] + Math.abs(a0[i]);
+            }
+            try (HostMatrix accMagnitude = HostMatrix.of(a.rows(), d, m)) {
+                Assertions2.assertClose(expectedAcc, actualAcc, accMagnitude, rel, 1e-6, what + ": ACC" + where);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 4, 8, 31, 32, 33, 64, 100, 128, 129, 257})
+    void accumulateRandomMatrices(int d) {
+        long seed = 6000L + d;
+        try (CsrMatrix a = TestMatrices.uniform(300, 211, 6.0, false, seed)) {
+            checkAccumulate(a, d, 0.25f, seed, "accumulate random");
+            checkAccumulate(a, d, -1f, seed + 7, "accumulate random");
+        }
+        try (CsrMatrix unit = TestMatrices.uniform(97, 5, 12.0, true, seed)) {
+            checkAccumulate(unit, d, 0.25f, seed, "accumulate unit values");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 64, 257})
+    void accumulateEmptyRowsLeaveAccUnchanged(int d) {
+        Random rnd = new Random(6100L + d);
+        int[] degrees = new int[400];
+        for (int r = 0; r < degrees.length; r++) {
+            degrees[r] = r % 3 == 0 ? rnd.nextInt(9) : 0;
+        }
+        degrees[0] = 0;
+        degrees[degrees.length - 1] = 0;
+        try (CsrMatrix a = TestMatrices.withDegrees(degrees, 50, false, rnd)) {
+            checkAccumulate(a, d, 0.25f, 6100L + d, "accumulate empty rows");
+            checkAccumulate(a, d, -1f, 6150L + d, "accumulate empty rows");
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 64, 257})
+    void accumulateOneRowWithHundredThousandNonZeros(int d) {
+        Random rnd = new Random(6200L + d);
+        int[] degrees = new int[64];
+        for (int r = 0; r < degrees.length; r++) {
+            degrees[r] = rnd.nextInt(4);
+        }
+        degrees[17] = 100_000;
+        try (CsrMatrix a = TestMatrices.withDegrees(degrees, 1000, false, rnd)) {
+            checkAccumulate(a, d, 0.25f, 6200L + d, "accumulate 100k-nnz row");
+            checkAccumulate(a, d, -1f, 6250L + d, "accumulate 100k-nnz row");
+        }
+    }
+
+    @Test
+    void accumulatePowerLawAndZeroSized() {
+        try (CsrMatrix a = TestMatrices.powerLaw(5000, 3000, 3000, 6300L)) {
+            checkAccumulate(a, 64, 0.25f, 6300L, "accumulate power-law");
+        }
+        try (CsrMatrix empty = CsrMatrix.of(7, 9, new long[8], new int[0], new float[0])) {
+            checkAccumulate(empty, 16, -1f, 6301L, "accumulate no non-zeros");
+        }
+        try (CsrMatrix noRows = CsrMatrix.of(0, 9, new long[1], new int[0], null)) {
+            checkAccumulate(noRows, 16, 0.25f, 6302L, "accumulate zero rows");
+        }
+        try (CsrMatrix noCols = CsrMatrix.of(5, 0, new long[6], new int[0], null)) {
+            checkAccumulate(noCols, 8, 0.25f, 6303L, "accumulate zero columns");
+        }
+    }
+
+    @Test
+    void accumulateRejectsAliasingAndShapesNamingTheArguments() {
+        Backend b = backend();
+        try (CsrMatrix a = TestMatrices.uniform(20, 20, 2, false, 13);
+             SparseMatrix da = b.upload(a);
+             Matrix x = b.allocate(20, 4);
+             Matrix y = b.allocate(20, 4);
+             Matrix acc = b.allocate(20, 4);
+             Matrix accWrong = b.allocate(20, 5)) {
+            IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmAccumulate(da, x, y, 0.5f, y));
+            assertTrue(e1.getMessage().contains("spmmAccumulate") && e1.getMessage().contains("ACC")
+                    && e1.getMessage().contains("Y"), e1.getMessage());
+            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmAccumulate(da, x, y, 0.5f, x));
+            assertTrue(e2.getMessage().contains("spmmAccumulate") && e2.getMessage().contains("ACC")
+                    && e2.getMessage().contains("X"), e2.getMessage());
+            IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmAccumulate(da, x, x, 0.5f, acc));
+            assertTrue(e3.getMessage().contains("spmmAccumulate") && e3.getMessage().contains("X")
+                    && e3.getMessage().contains("Y"), e3.getMessage());
+            IllegalArgumentException e4 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmAccumulate(da, x, y, 0.5f, accWrong));
+            assertTrue(e4.getMessage().contains("ACC") && e4.getMessage().contains("20x5"), e4.getMessage());
         }
     }
 

@@ -174,6 +174,22 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc) {
+        spmmAccumulate(a, x, y, alpha, acc, null);
+    }
+
+    /** The fused SpMM with a forced kernel variant (tests); {@code variant == null} chooses as {@link #spmm} does. */
+    void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc, SpmmLauncher.Variant variant) {
+        Shapes.checkSpmmAccumulate(a, x, y, acc);
+        DeviceCsr da = ownSparse(a, "spmmAccumulate", "A");
+        DeviceMatrix dx = own(x, "spmmAccumulate", "X");
+        DeviceMatrix dy = own(y, "spmmAccumulate", "Y");
+        DeviceMatrix dacc = own(acc, "spmmAccumulate", "ACC");
+        ctx.makeCurrent();
+        spmm.launch(da, dx, dy, alpha, dacc, variant);
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
         long[] mnk = Shapes.checkGemm(transA, transB, a, b, c);
         DeviceMatrix da = own(a, "gemm", "A");

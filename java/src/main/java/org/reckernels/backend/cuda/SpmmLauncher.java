@@ -7,46 +7,62 @@ import java.util.List;
 import jcuda.Pointer;
 
 /**
- * Launches the CSR SpMM kernels of {@code kernels/spmm.cu}.
+ * Launches the CSR SpMM kernels of {@code kernels/spmm.cu}, plain and accumulating.
  *
  * <pre>
- *   Y = A · X
- *   A  (n_rows x n_cols) CSR: row_ptr (n_rows + 1) int64, col_idx (nnz) int32 in [0, n_cols),
- *                             values (nnz) float32 or NULL (every value 1)
- *   X  (n_cols x d) float32 row-major
- *   Y  (n_rows x d) float32 row-major, fully overwritten (empty rows give zeros)
+ *   Y = A · X                          (plain)
+ *   Y = A · X;  ACC = ACC + alpha · Y  (accumulating, one pass)
+ *   A   (n_rows x n_cols) CSR: row_ptr (n_rows + 1) int64, col_idx (nnz) int32 in [0, n_cols),
+ *                              values (nnz) float32 or NULL (every value 1)
+ *   X   (n_cols x d) float32 row-major
+ *   Y   (n_rows x d) float32 row-major, fully overwritten (empty rows give zeros)
+ *   ACC (n_rows x d) float32 row-major, accumulated into; distinct from X and Y
  *
  *   extern "C" __global__ void rk_spmm_csr_f32_{v4g8,v4g16,v4g32,v1g32}(
  *       const long long* row_ptr, const int* col_idx, const float* values, const float* x,
  *       float* y, int n_rows, int d)
+ *   extern "C" __global__ void rk_spmm_acc_csr_f32_{v4g8,v4g16,v4g32,v1g32}(
+ *       const long long* row_ptr, const int* col_idx, const float* values, const float* x,
+ *       float* y, int n_rows, int d, float alpha, float* acc)
  * </pre>
  *
  * Launch shape: blockDim = (256, 1, 1); a group of G consecutive lanes owns one row, so a block
  * holds 256 / G rows; gridDim.x = ceil(n_rows / (256 / G)) (the kernel's grid-stride loop
- * would also cover a smaller grid). v4 variants need d % 4 == 0 and 16-byte aligned x and y
- * (cuMemAlloc bases are 256-byte aligned); v1g32 takes any d >= 1.
+ * would also cover a smaller grid). v4 variants need d % 4 == 0 and 16-byte aligned x and y,
+ * and acc for the accumulating form (cuMemAlloc bases are 256-byte aligned); v1g32 takes any
+ * d >= 1.
  *
- * <p>Choice: d % 4 == 0 → the smallest G in {8, 16, 32} with 4·G ≥ d (G = 32 when d > 128),
- * otherwise v1g32. n_rows == 0 or d == 0 launch nothing.
+ * <p>Choice (the same for both forms): d % 4 == 0 with every pointer 16-byte aligned → the
+ * smallest G in {8, 16, 32} with 4·G ≥ d (G = 32 when d > 128), otherwise v1g32. n_rows == 0 or
+ * d == 0 launch nothing (ACC is then left unchanged, as A·X has no entries to add).
  */
 final class SpmmLauncher {
     static final int BLOCK = 256;
 
     /** The kernel variants: G lanes per row, VEC floats per lane per pass. */
     enum Variant {
-        V4G8("rk_spmm_csr_f32_v4g8", 8, 4),
-        V4G16("rk_spmm_csr_f32_v4g16", 16, 4),
-        V4G32("rk_spmm_csr_f32_v4g32", 32, 4),
-        V1G32("rk_spmm_csr_f32_v1g32", 32, 1);
+        V4G8("rk_spmm_csr_f32_v4g8", "rk_spmm_acc_csr_f32_v4g8", 8, 4),
+        V4G16("rk_spmm_csr_f32_v4g16", "rk_spmm_acc_csr_f32_v4g16", 16, 4),
+        V4G32("rk_spmm_csr_f32_v4g32", "rk_spmm_acc_csr_f32_v4g32", 32, 4),
+        V1G32("rk_spmm_csr_f32_v1g32", "rk_spmm_acc_csr_f32_v1g32", 32, 1);
 
+        /** The plain kernel, Y = A·X. */
         final String entry;
+        /** The accumulating kernel, Y = A·X and ACC += alpha·Y. */
+        final String accEntry;
         final int lanesPerRow;
         final int vec;
 
-        Variant(String entry, int lanesPerRow, int vec) {
+        Variant(String entry, String accEntry, int lanesPerRow, int vec) {
             this.entry = entry;
+            this.accEntry = accEntry;
             this.lanesPerRow = lanesPerRow;
             this.vec = vec;
+        }
+
+        /** The entry point of the plain ({@code acc == false}) or accumulating form. */
+        String entry(boolean acc) {
+            return acc ? accEntry : entry;
         }
 
         int rowsPerBlock() {
@@ -67,12 +83,20 @@ final class SpmmLauncher {
         for (Variant v : Variant.values()) {
             names.add(v.entry);
         }
+        for (Variant v : Variant.values()) {
+            names.add(v.accEntry);
+        }
         return names;
     }
 
     /** The variant for width d with x, y at the given addresses. */
     static Variant choose(long d, long xAddress, long yAddress) {
-        boolean aligned = xAddress % 16 == 0 && yAddress % 16 == 0;
+        return choose(d, xAddress, yAddress, 0);
+    }
+
+    /** The variant for width d with x, y and acc at the given addresses (acc = 0 when there is none). */
+    static Variant choose(long d, long xAddress, long yAddress, long accAddress) {
+        boolean aligned = xAddress % 16 == 0 && yAddress % 16 == 0 && accAddress % 16 == 0;
         if (d % 4 != 0 || !aligned) {
             return Variant.V1G32;
         }
@@ -95,14 +119,26 @@ final class SpmmLauncher {
      * null) on the backend's stream. Shapes and tensor ownership were checked by the caller.
      */
     void launch(DeviceCsr a, DeviceMatrix x, DeviceMatrix y, Variant forced) {
+        launch(a, x, y, 0f, null, forced);
+    }
+
+    /**
+     * Validates and launches {@code Y = A·X} and, when {@code acc} is not null, {@code ACC += alpha·Y}
+     * in the same kernel ({@code rk_spmm_acc_csr_f32_*}):
+     * <pre>A (n_rows x n_cols) CSR,  X (n_cols x d),  Y (n_rows x d) overwritten,  ACC (n_rows x d)</pre>
+     * with the chosen variant (or {@code forced} when not null) on the backend's stream. Shapes,
+     * aliasing and tensor ownership were checked by the caller ({@code Shapes.checkSpmmAccumulate}).
+     */
+    void launch(DeviceCsr a, DeviceMatrix x, DeviceMatrix y, float alpha, DeviceMatrix acc, Variant forced) {
+        String op = acc == null ? "spmm" : "spmmAccumulate";
         long nRowsL = a.rows();
         long dL = x.cols();
         if (nRowsL > Integer.MAX_VALUE - 1) {
-            throw new IllegalArgumentException("spmm: A has " + nRowsL + " rows; the kernels take at most "
+            throw new IllegalArgumentException(op + ": A has " + nRowsL + " rows; the kernels take at most "
                     + (Integer.MAX_VALUE - 1));
         }
         if (dL > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("spmm: d = " + dL + " exceeds the kernels' int range");
+            throw new IllegalArgumentException(op + ": d = " + dL + " exceeds the kernels' int range");
         }
         int nRows = (int) nRowsL;
         int d = (int) dL;
@@ -111,22 +147,36 @@ final class SpmmLauncher {
         }
         long xAddr = x.address();
         long yAddr = y.address();
-        Variant v = forced != null ? forced : choose(d, xAddr, yAddr);
-        if (v.vec == 4 && (d % 4 != 0 || xAddr % 16 != 0 || yAddr % 16 != 0)) {
-            throw new IllegalArgumentException("spmm: " + v.entry + " needs d % 4 == 0 and 16-byte aligned X and Y; d = " + d
-                    + ", X at 0x" + Long.toHexString(xAddr) + ", Y at 0x" + Long.toHexString(yAddr));
+        long accAddr = acc == null ? 0L : acc.address();
+        Variant v = forced != null ? forced : choose(d, xAddr, yAddr, accAddr);
+        String entry = v.entry(acc != null);
+        if (v.vec == 4 && (d % 4 != 0 || xAddr % 16 != 0 || yAddr % 16 != 0 || accAddr % 16 != 0)) {
+            throw new IllegalArgumentException(op + ": " + entry + " needs d % 4 == 0 and 16-byte aligned X and Y"
+                    + (acc == null ? "" : " and ACC") + "; d = " + d + ", X at 0x" + Long.toHexString(xAddr) + ", Y at 0x"
+                    + Long.toHexString(yAddr) + (acc == null ? "" : ", ACC at 0x" + Long.toHexString(accAddr)));
         }
         int grid = gridFor(v, nRows);
-        Pointer params = Pointer.to(
-                Pointer.to(new long[] {a.rowPtrAddress()}),
-                Pointer.to(new long[] {a.colIdxAddress()}),
-                Pointer.to(new long[] {a.valuesAddress()}),
-                Pointer.to(new long[] {xAddr}),
-                Pointer.to(new long[] {yAddr}),
-                Pointer.to(new int[] {nRows}),
-                Pointer.to(new int[] {d}));
-        CudaException.check(cuLaunchKernel(module.function(v.entry), grid, 1, 1, BLOCK, 1, 1, 0, ctx.stream(), params, null),
-                "cuLaunchKernel(" + v.entry + ")", "grid " + grid + ", block " + BLOCK + ", n_rows " + nRows + ", d " + d);
-        ctx.afterLaunch(v.entry);
+        Pointer params = acc == null
+                ? Pointer.to(
+                        Pointer.to(new long[] {a.rowPtrAddress()}),
+                        Pointer.to(new long[] {a.colIdxAddress()}),
+                        Pointer.to(new long[] {a.valuesAddress()}),
+                        Pointer.to(new long[] {xAddr}),
+                        Pointer.to(new long[] {yAddr}),
+                        Pointer.to(new int[] {nRows}),
+                        Pointer.to(new int[] {d}))
+                : Pointer.to(
+                        Pointer.to(new long[] {a.rowPtrAddress()}),
+                        Pointer.to(new long[] {a.colIdxAddress()}),
+                        Pointer.to(new long[] {a.valuesAddress()}),
+                        Pointer.to(new long[] {xAddr}),
+                        Pointer.to(new long[] {yAddr}),
+                        Pointer.to(new int[] {nRows}),
+                        Pointer.to(new int[] {d}),
+                        Pointer.to(new float[] {alpha}),
+                        Pointer.to(new long[] {accAddr}));
+        CudaException.check(cuLaunchKernel(module.function(entry), grid, 1, 1, BLOCK, 1, 1, 0, ctx.stream(), params, null),
+                "cuLaunchKernel(" + entry + ")", "grid " + grid + ", block " + BLOCK + ", n_rows " + nRows + ", d " + d);
+        ctx.afterLaunch(entry);
     }
 }

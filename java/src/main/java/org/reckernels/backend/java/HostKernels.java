@@ -14,8 +14,13 @@ interface HostKernels {
     /** "vector(256-bit)" or "scalar". */
     String describe();
 
-    /** Rows [r0, r1) of {@code Y = A·X}: X (k x d), Y (m x d). */
-    void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1);
+    /**
+     * Rows [r0, r1) of {@code Y = A·X}: X (k x d), Y (m x d); when {@code acc} is not null, also
+     * {@code ACC = ACC + alpha·Y} for those rows in the same pass (ACC (m x d), distinct from X
+     * and Y). With {@code acc == null}, alpha is ignored.
+     */
+    void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1, float alpha,
+                  MemorySegment acc);
 
     /** {@code y[0..n) = beta·y + alpha·Σ_p a(p)·B[p, 0..n)}, reading a(p) at aBase + p·aStride floats. */
     void gemvRow(MemorySegment a, long aBase, long aStride, int k, MemorySegment b, int n, float alpha, float beta,

@@ -53,7 +53,8 @@ public final class JavaBackend implements Backend {
         details.put("simd", kernels.describe() + " (" + HostKernels.reason() + ")");
         details.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
         return new BackendInfo("java", "cpu-" + Runtime.getRuntime().availableProcessors() + "c",
-                List.of("spmm_csr_f32 [" + kernels.describe() + "]", "gemm_f32 [" + kernels.describe() + "]"), details);
+                List.of("spmm_csr_f32 [" + kernels.describe() + "]",
+                        "spmm_acc_csr_f32 [" + kernels.describe() + "]", "gemm_f32 [" + kernels.describe() + "]"), details);
     }
 
     @Override
@@ -83,15 +84,26 @@ public final class JavaBackend implements Backend {
     @Override
     public void spmm(SparseMatrix a, Matrix x, Matrix y) {
         Shapes.checkSpmm(a, x, y);
-        CsrMatrix csr = csr(a);
-        HostMatrix hx = host(x, "spmm", "X");
-        HostMatrix hy = host(y, "spmm", "Y");
-        int d = Math.toIntExact(x.cols());
+        spmmRows(csr(a), host(x, "spmm", "X"), host(y, "spmm", "Y"), 0f, null);
+    }
+
+    @Override
+    public void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc) {
+        Shapes.checkSpmmAccumulate(a, x, y, acc);
+        spmmRows(csr(a), host(x, "spmmAccumulate", "X"), host(y, "spmmAccumulate", "Y"), alpha,
+                host(acc, "spmmAccumulate", "ACC"));
+    }
+
+    /** Y = A·X (and ACC += alpha·Y when acc is not null), rows split nnz-balanced over the pool. */
+    private void spmmRows(CsrMatrix csr, HostMatrix hx, HostMatrix hy, float alpha, HostMatrix acc) {
+        int d = Math.toIntExact(hx.cols());
         long rows = csr.rows();
         long work = (csr.nnz() + rows) * Math.max(1, d);
         int chunks = work < SERIAL_WORK ? 1 : (int) Math.min(rows, (long) parallel.threads() * CHUNKS_PER_THREAD);
         long[] bounds = nnzBalancedBounds(csr, chunks);
-        parallel.forEach(chunks, t -> kernels.spmmRows(csr, hx.segment(), hy.segment(), d, bounds[t], bounds[t + 1]));
+        java.lang.foreign.MemorySegment out = acc == null ? null : acc.segment();
+        parallel.forEach(chunks, t -> kernels.spmmRows(csr, hx.segment(), hy.segment(), d, bounds[t], bounds[t + 1],
+                alpha, out));
     }
 
     /**

@@ -14,7 +14,8 @@ final class ScalarKernels implements HostKernels {
     }
 
     @Override
-    public void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1) {
+    public void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1, float alpha,
+                         MemorySegment out) {
         float[] acc = new float[d];
         for (long r = r0; r < r1; r++) {
             java.util.Arrays.fill(acc, 0f);
@@ -26,6 +27,12 @@ final class ScalarKernels implements HostKernels {
                 }
             }
             MemorySegment.copy(acc, 0, y, F, r * d * Float.BYTES, d);
+            if (out != null) { // fused layer combination: the row's sums are still in acc
+                long o = r * d;
+                for (int j = 0; j < d; j++) {
+                    out.setAtIndex(F, o + j, out.getAtIndex(F, o + j) + alpha * acc[j]);
+                }
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import org.reckernels.tensor.CsrMatrix;
 /**
  * Vector API kernels. SpMM keeps a block of four accumulator vectors in registers per output
  * row and streams the row's non-zeros through it, so each X row slice is loaded once per block
- * and Y is written once; the column tail uses a masked vector.
+ * and Y is written once; the column tail uses a masked vector. The accumulating form adds
+ * alpha·Y into ACC from the same registers, so the layer combination costs no extra pass over Y.
  */
 final class VectorKernels implements HostKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -27,11 +28,13 @@ final class VectorKernels implements HostKernels {
     }
 
     @Override
-    public void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1) {
+    public void spmmRows(CsrMatrix a, MemorySegment x, MemorySegment y, int d, long r0, long r1, float alpha,
+                         MemorySegment out) {
         MemorySegment rp = a.rowPtrSegment();
         MemorySegment ci = a.colIdxSegment();
         MemorySegment vs = a.valuesSegment();
         long rowBytes = (long) d * Float.BYTES;
+        FloatVector alphaV = FloatVector.broadcast(S, alpha);
         for (long r = r0; r < r1; r++) {
             long s = rp.getAtIndex(LONG, r);
             long e = rp.getAtIndex(LONG, r + 1);
@@ -51,10 +54,20 @@ final class VectorKernels implements HostKernels {
                     a2 = FloatVector.fromMemorySegment(S, x, xo + (long) L * 8, LE).fma(v, a2);
                     a3 = FloatVector.fromMemorySegment(S, x, xo + (long) L * 12, LE).fma(v, a3);
                 }
-                a0.intoMemorySegment(y, yo + cb, LE);
-                a1.intoMemorySegment(y, yo + cb + (long) L * 4, LE);
-                a2.intoMemorySegment(y, yo + cb + (long) L * 8, LE);
-                a3.intoMemorySegment(y, yo + cb + (long) L * 12, LE);
+                long o = yo + cb;
+                a0.intoMemorySegment(y, o, LE);
+                a1.intoMemorySegment(y, o + (long) L * 4, LE);
+                a2.intoMemorySegment(y, o + (long) L * 8, LE);
+                a3.intoMemorySegment(y, o + (long) L * 12, LE);
+                if (out != null) { // fused layer combination while the sums are in registers
+                    a0.fma(alphaV, FloatVector.fromMemorySegment(S, out, o, LE)).intoMemorySegment(out, o, LE);
+                    long o1 = o + (long) L * 4;
+                    a1.fma(alphaV, FloatVector.fromMemorySegment(S, out, o1, LE)).intoMemorySegment(out, o1, LE);
+                    long o2 = o + (long) L * 8;
+                    a2.fma(alphaV, FloatVector.fromMemorySegment(S, out, o2, LE)).intoMemorySegment(out, o2, LE);
+                    long o3 = o + (long) L * 12;
+                    a3.fma(alphaV, FloatVector.fromMemorySegment(S, out, o3, LE)).intoMemorySegment(out, o3, LE);
+                }
             }
             for (; c < d; c += L) {
                 VectorMask<Float> m = S.indexInRange(c, d);
@@ -66,6 +79,10 @@ final class VectorKernels implements HostKernels {
                     acc = FloatVector.fromMemorySegment(S, x, xo, LE, m).fma(v, acc);
                 }
                 acc.intoMemorySegment(y, yo + cb, LE, m);
+                if (out != null) {
+                    acc.fma(alphaV, FloatVector.fromMemorySegment(S, out, yo + cb, LE, m))
+                            .intoMemorySegment(out, yo + cb, LE, m);
+                }
             }
         }
     }

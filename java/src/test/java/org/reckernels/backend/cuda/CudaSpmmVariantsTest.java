@@ -26,7 +26,8 @@ import org.reckernels.testing.TestMatrices;
 /**
  * Every SpMM kernel variant forced explicitly, on widths that need several column passes
  * (d > 4·G or d > G) and partial last passes, with row degrees that are not multiples of G,
- * and empty rows at the tail of the grid (n_rows not a multiple of rows per block).
+ * and empty rows at the tail of the grid (n_rows not a multiple of rows per block); the same
+ * for the accumulating form of each variant.
  */
 @Tag("gpu")
 class CudaSpmmVariantsTest {
@@ -83,6 +84,50 @@ class CudaSpmmVariantsTest {
                 Assertions2.assertClose(expected, actual, null, 1e-4, 1e-4,
                         v.entry + " d=" + d + " unit=" + unit + " seed=" + seed);
             }
+        }
+    }
+
+    /** The accumulating kernel of each variant: Y = A·X and ACC = acc0 + alpha·Y, ACC pre-filled. */
+    @ParameterizedTest(name = "{0} acc d={1}")
+    @MethodSource("variantsAndWidths")
+    void forcedAccumulateVariantMatchesReference(Variant v, int d) {
+        for (boolean unit : new boolean[] {false, true}) {
+            long seed = 9000L + 31L * d + v.ordinal();
+            float alpha = unit ? -1f : 0.25f;
+            try (CsrMatrix a = adversarial(seed, unit);
+                 HostMatrix x = TestMatrices.dense(a.cols(), d, seed + 1);
+                 HostMatrix acc0 = TestMatrices.dense(a.rows(), d, seed + 2);
+                 HostMatrix expectedY = HostMatrix.zeros(a.rows(), d);
+                 HostMatrix expectedAcc = HostMatrix.zeros(a.rows(), d);
+                 HostMatrix actualY = HostMatrix.zeros(a.rows(), d);
+                 HostMatrix actualAcc = HostMatrix.zeros(a.rows(), d)) {
+                expectedAcc.copyFrom(acc0);
+                ReferenceOps.spmmAccumulate(a, x, expectedY, alpha, expectedAcc);
+                actualY.fill(Float.NaN);
+                try (SparseMatrix da = backend.upload(a); Matrix dx = backend.upload(x); Matrix dy = backend.upload(actualY);
+                     Matrix dacc = backend.upload(acc0)) {
+                    backend.spmmAccumulate(da, dx, dy, alpha, dacc, v);
+                    backend.download(dy, actualY);
+                    backend.download(dacc, actualAcc);
+                }
+                String what = v.accEntry + " d=" + d + " unit=" + unit + " alpha=" + alpha + " seed=" + seed;
+                Assertions2.assertClose(expectedY, actualY, null, 1e-4, 1e-4, what + ": Y");
+                Assertions2.assertClose(expectedAcc, actualAcc, null, 1e-4, 1e-4, what + ": ACC");
+            }
+        }
+    }
+
+    @Test
+    void v4AccumulateVariantRejectsWidthNotMultipleOfFour() {
+        try (CsrMatrix a = adversarial(1, false);
+             SparseMatrix da = backend.upload(a);
+             Matrix dx = backend.allocate(a.cols(), 6);
+             Matrix dy = backend.allocate(a.rows(), 6);
+             Matrix dacc = backend.allocate(a.rows(), 6)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend.spmmAccumulate(da, dx, dy, 0.5f, dacc, Variant.V4G16));
+            assertTrue(e.getMessage().contains("rk_spmm_acc_csr_f32_v4g16") && e.getMessage().contains("d = 6"),
+                    e.getMessage());
         }
     }
 

@@ -27,6 +27,20 @@ class SpmmLauncherTest {
         assertEquals(Variant.V1G32, SpmmLauncher.choose(513, 0, 0));
         assertEquals(Variant.V1G32, SpmmLauncher.choose(64, 8, 0));
         assertEquals(Variant.V1G32, SpmmLauncher.choose(64, 0, 4));
+        // The accumulating form: a misaligned ACC also takes the scalar kernel.
+        assertEquals(Variant.V4G16, SpmmLauncher.choose(64, 0, 256, 512));
+        assertEquals(Variant.V1G32, SpmmLauncher.choose(64, 0, 256, 4));
+    }
+
+    @Test
+    void everyVariantHasAnAccumulatingEntryPoint() {
+        assertEquals(2 * Variant.values().length, SpmmLauncher.entryPoints().size());
+        for (Variant v : Variant.values()) {
+            assertEquals(v.entry.replace("rk_spmm_csr_", "rk_spmm_acc_csr_"), v.accEntry);
+            assertEquals(v.entry, v.entry(false));
+            assertEquals(v.accEntry, v.entry(true));
+            assertEquals(true, SpmmLauncher.entryPoints().contains(v.accEntry));
+        }
     }
 
     @Test
