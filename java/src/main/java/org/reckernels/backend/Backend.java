@@ -107,4 +107,61 @@ public interface Backend extends AutoCloseable {
     /** Releases the backend's resources (not the tensors it made, which the caller closes). */
     @Override
     void close();
+
+    // ---- NGCF ops (elementwise, per-row and column-block ops of the NGCF layer; kernels/ngcf.cu) ----
+    // Elementwise ops take matrices of one shape; unless a method says otherwise its output may be
+    // the same matrix as an input (in place), and beta = 0 ignores the output's previous contents.
+
+    /** Hadamard product: {@code c = alpha·(a ⊙ b) + beta·c}; a, b, c one shape; c may be a or b. */
+    void hadamard(float alpha, Matrix a, Matrix b, float beta, Matrix c);
+
+    /** {@code y = x > 0 ? x : slope·x} elementwise (NGCF: slope 0.2); y may be x. */
+    void leakyRelu(Matrix x, float slope, Matrix y);
+
+    /**
+     * LeakyReLU backward from the pre-activation x: {@code gradX = gradY · (x > 0 ? 1 : slope)}
+     * (the torch convention at x = 0); gradX may be gradY.
+     */
+    void leakyReluBackward(Matrix x, Matrix gradY, float slope, Matrix gradX);
+
+    /** Row-broadcast bias add, in place: {@code x[r, c] += bias[0, c]}. <pre>x: (n x d), bias: (1 x d)</pre> */
+    void addBias(Matrix x, Matrix bias);
+
+    /**
+     * Column sums accumulated into a row (the bias gradient): {@code out[0, c] += Σ_r x[r, c]}.
+     * <pre>x: (n x d), out: (1 x d)</pre> The CUDA backend adds per-block partial sums with atomics, so the
+     * last bits may vary between runs.
+     */
+    void columnSums(Matrix x, Matrix out);
+
+    /**
+     * Row-wise L2 normalisation, as torch.nn.functional.normalize(p=2, dim=1, eps):
+     * {@code y[r] = x[r] / max(‖x[r]‖, eps)}. <pre>x, y: (n x d)</pre> y may be x.
+     */
+    void rowL2Normalize(Matrix x, float eps, Matrix y);
+
+    /**
+     * Backward of {@link #rowL2Normalize} from its input x, with n = ‖x[r]‖:
+     * <pre>
+     *   n > eps:  gradX[r] = beta·gradX[r] + gradY[r] / n − x[r] · (x[r]·gradY[r]) / n³
+     *   n <= eps: gradX[r] = beta·gradX[r] + gradY[r] / eps       (the clamp passes no gradient to n)
+     * </pre>
+     * x, gradY, gradX: (n x d); gradX must differ from x and gradY.
+     */
+    void rowL2NormalizeBackward(Matrix x, Matrix gradY, float eps, float beta, Matrix gradX);
+
+    /**
+     * Inverted dropout with the counter-based mask of {@link DropoutMask}: {@code y[i] = keep(seed, step, i)
+     * ? x[i] / (1 − rate) : 0}, i the row-major element index. The op is linear in x with a mask fixed by
+     * (seed, step), so the same call with the output gradient is its backward. rate in [0, 1); rate 0 copies
+     * x. y may be x.
+     */
+    void dropout(Matrix x, float rate, long seed, long step, Matrix y);
+
+    /**
+     * Column-block copy (concat forward / split backward): for every row r,
+     * {@code dst[r, dstCol + j] = src[r, srcCol + j]} for j in [0, width).
+     * <pre>src: (n x a), dst: (n x b); srcCol + width <= a, dstCol + width <= b</pre> src and dst must differ.
+     */
+    void copyColumns(Matrix src, long srcCol, Matrix dst, long dstCol, long width);
 }

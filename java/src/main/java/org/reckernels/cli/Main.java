@@ -52,9 +52,10 @@ public final class Main {
         out.println();
         out.println("commands:");
         out.println("  info [--backend auto|java|cuda]   which backend runs the ops, why, on what device, with which kernels");
-        out.println("  train lightgcn|mf [options]       BPR training + full-ranking evaluation (default data: synthetic)");
+        out.println("  train lightgcn|mf|ngcf [options]  BPR training + full-ranking evaluation (default data: synthetic)");
         out.println("        --data DIR (train.txt + test.txt, 'user item item ...')  --epochs N  --dim D  --layers K");
         out.println("        --lr X  --l2 X  --batch B  --eval-every N  --patience P  --seed S  --save FILE  --backend B");
+        out.println("        --dropout P (ngcf message dropout, default 0.1; 0 disables)");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println();
         out.println("backend selection: --backend, else -Dreckernels.backend, else $RECKERNELS_BACKEND, else auto");

@@ -15,13 +15,13 @@ import org.reckernels.train.GraphModelConfig;
 import org.reckernels.train.GraphTraining;
 
 /**
- * {@code reckernels train lightgcn|mf [--data DIR] ...}: BPR training with progress and a final
+ * {@code reckernels train lightgcn|mf|ngcf [--data DIR] ...}: BPR training with progress and a final
  * full-ranking evaluation. Without --data it trains on the embedded synthetic data set (planted
  * communities), with settings that finish in well under a minute on two CPU cores.
  */
 final class TrainCommand {
     private static final Set<String> OPTIONS = Set.of("data", "epochs", "dim", "layers", "lr", "l2", "batch",
-            "eval-every", "patience", "seed", "save", "backend");
+            "eval-every", "patience", "seed", "save", "backend", "dropout");
 
     private TrainCommand() {
     }
@@ -36,7 +36,7 @@ final class TrainCommand {
 
     static int run(String[] args, PrintStream out) throws IOException {
         if (args.length == 0) {
-            throw new IllegalArgumentException("train needs a model: lightgcn or mf");
+            throw new IllegalArgumentException("train needs a model: lightgcn, mf or ngcf");
         }
         String modelName = args[0];
         Options o = new Options("train", java.util.Arrays.copyOfRange(args, 1, args.length), OPTIONS);
@@ -58,7 +58,7 @@ final class TrainCommand {
                 o.number("lr", synthetic ? 5e-3f : 1e-3f), o.number("l2", 1e-4f), o.integer("seed", 2020),
                 o.integer("eval-every", synthetic ? 10 : 20), o.integer("patience", synthetic ? 0 : 5), "recall@20");
         GraphModelConfig model = new GraphModelConfig(modelName, o.integer("dim", 64), o.integer("layers", 3), 0.1f,
-                o.integer("seed", 2020));
+                o.integer("seed", 2020), o.number("dropout", GraphModelConfig.defaultDropout(modelName)));
         Backends.Choice choice = Backends.open(o.string("backend", Backends.requestedKind()));
         try (Backend backend = choice.backend()) {
             out.println("backend: " + backend.name() + " (" + choice.reason() + ") on " + backend.info().device());

@@ -1,5 +1,6 @@
 package org.reckernels.model;
 
+import java.util.List;
 import java.util.Random;
 import org.reckernels.backend.Backend;
 import org.reckernels.tensor.HostMatrix;
@@ -71,10 +72,13 @@ public final class LightGCN implements EmbeddingModel {
         propagateMean(ego, fin);
     }
 
-    /** Writes {@code gradEgo = (1/(K+1)) Σ_k Â^k · gradFinal} (overwrites gradEgo). */
+    /** Writes {@code gradEgo = (1/(K+1)) Σ_k Â^k · gradFinal} (overwrites gradEgo, the only gradient). */
     @Override
-    public void backward(Matrix gradFinal, Matrix gradEgo) {
-        propagateMean(gradFinal, gradEgo);
+    public void backward(Matrix gradFinal, List<Matrix> gradParameters) {
+        if (gradParameters.size() != 1) {
+            throw new IllegalArgumentException("LightGCN.backward: one gradient (E⁰) expected, got " + gradParameters.size());
+        }
+        propagateMean(gradFinal, gradParameters.get(0));
     }
 
     /**
@@ -92,9 +96,10 @@ public final class LightGCN implements EmbeddingModel {
         }
     }
 
+    /** One parameter tensor: E⁰. */
     @Override
-    public Matrix parameters() {
-        return ego;
+    public List<Matrix> parameters() {
+        return List.of(ego);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.reckernels.reference;
 
+import org.reckernels.backend.DropoutMask;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
@@ -148,6 +149,125 @@ public final class ReferenceOps {
                 m.set(r, c, (float) mi);
                 v.set(r, c, (float) vi);
                 p.set(r, c, (float) (p.get(r, c) - lr / bc1 * mi / (Math.sqrt(vi / bc2) + eps)));
+            }
+        }
+    }
+
+    // ---- NGCF ops (see Backend for the contracts) ----
+
+    /** {@code c = alpha·(a ⊙ b) + beta·c}. */
+    public static void hadamard(float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c) {
+        Shapes.checkElementwise("hadamard", a, b, c);
+        for (long r = 0; r < a.rows(); r++) {
+            for (long j = 0; j < a.cols(); j++) {
+                double prev = beta == 0f ? 0.0 : (double) beta * c.get(r, j);
+                c.set(r, j, (float) ((double) alpha * a.get(r, j) * b.get(r, j) + prev));
+            }
+        }
+    }
+
+    /** {@code y = x > 0 ? x : slope·x}. */
+    public static void leakyRelu(HostMatrix x, float slope, HostMatrix y) {
+        Shapes.checkElementwise("leakyRelu", x, y);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++) {
+                float v = x.get(r, j);
+                y.set(r, j, v > 0f ? v : slope * v);
+            }
+        }
+    }
+
+    /** {@code gradX = gradY · (x > 0 ? 1 : slope)}. */
+    public static void leakyReluBackward(HostMatrix x, HostMatrix gradY, float slope, HostMatrix gradX) {
+        Shapes.checkElementwise("leakyReluBackward", x, gradY, gradX);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++) {
+                float g = gradY.get(r, j);
+                gradX.set(r, j, x.get(r, j) > 0f ? g : slope * g);
+            }
+        }
+    }
+
+    /** {@code x[r, c] += bias[0, c]}. */
+    public static void addBias(HostMatrix x, HostMatrix bias) {
+        Shapes.checkRowVector("addBias", x, bias);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++) {
+                x.set(r, j, x.get(r, j) + bias.get(0, j));
+            }
+        }
+    }
+
+    /** {@code out[0, c] += Σ_r x[r, c]} (summed in double). */
+    public static void columnSums(HostMatrix x, HostMatrix out) {
+        Shapes.checkRowVector("columnSums", x, out);
+        for (long j = 0; j < x.cols(); j++) {
+            double s = out.get(0, j);
+            for (long r = 0; r < x.rows(); r++) {
+                s += x.get(r, j);
+            }
+            out.set(0, j, (float) s);
+        }
+    }
+
+    /** {@code y[r] = x[r] / max(‖x[r]‖, eps)}. */
+    public static void rowL2Normalize(HostMatrix x, float eps, HostMatrix y) {
+        Shapes.checkElementwise("rowL2Normalize", x, y);
+        for (long r = 0; r < x.rows(); r++) {
+            double den = Math.max(Math.sqrt(sumSquares(x, r)), eps);
+            for (long j = 0; j < x.cols(); j++) {
+                y.set(r, j, (float) (x.get(r, j) / den));
+            }
+        }
+    }
+
+    /** Backward of {@link #rowL2Normalize}, as documented on {@code Backend.rowL2NormalizeBackward}. */
+    public static void rowL2NormalizeBackward(HostMatrix x, HostMatrix gradY, float eps, float beta, HostMatrix gradX) {
+        Shapes.checkElementwise("rowL2NormalizeBackward", x, gradY, gradX);
+        for (long r = 0; r < x.rows(); r++) {
+            double n = Math.sqrt(sumSquares(x, r));
+            double xg = 0;
+            for (long j = 0; j < x.cols(); j++) {
+                xg += (double) x.get(r, j) * gradY.get(r, j);
+            }
+            for (long j = 0; j < x.cols(); j++) {
+                double g = n > eps ? gradY.get(r, j) / n - x.get(r, j) * xg / (n * n * n) : gradY.get(r, j) / (double) eps;
+                double prev = beta == 0f ? 0.0 : (double) beta * gradX.get(r, j);
+                gradX.set(r, j, (float) (g + prev));
+            }
+        }
+    }
+
+    private static double sumSquares(HostMatrix x, long r) {
+        double s = 0;
+        for (long j = 0; j < x.cols(); j++) {
+            double v = x.get(r, j);
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** {@code y[i] = keep(seed, step, i) ? x[i] · (float) (1 / (1 − rate)) : 0} with {@link DropoutMask}. */
+    public static void dropout(HostMatrix x, float rate, long seed, long step, HostMatrix y) {
+        Shapes.checkElementwise("dropout", x, y);
+        long keys = DropoutMask.keys(seed, step);
+        int threshold = DropoutMask.threshold(rate);
+        float scale = DropoutMask.scale(rate);
+        long i = 0;
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++, i++) {
+                boolean keep = DropoutMask.keep(DropoutMask.k0(keys), DropoutMask.k1(keys), threshold, i);
+                y.set(r, j, keep ? x.get(r, j) * scale : 0f);
+            }
+        }
+    }
+
+    /** {@code dst[r, dstCol + j] = src[r, srcCol + j]}, j in [0, width). */
+    public static void copyColumns(HostMatrix src, long srcCol, HostMatrix dst, long dstCol, long width) {
+        Shapes.checkCopyColumns(src, srcCol, dst, dstCol, width);
+        for (long r = 0; r < src.rows(); r++) {
+            for (long j = 0; j < width; j++) {
+                dst.set(r, dstCol + j, src.get(r, srcCol + j));
             }
         }
     }

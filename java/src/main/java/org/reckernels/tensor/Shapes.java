@@ -122,4 +122,46 @@ public final class Shapes {
                     + " eps=" + eps + " step=" + step + " (need lr >= 0, 0 <= beta < 1, eps > 0, step >= 1)");
         }
     }
+
+    // ---- NGCF ops ----
+
+    /** Elementwise op over matrices of one shape (op name for messages). */
+    public static void checkElementwise(String op, Matrix first, Matrix... others) {
+        for (Matrix m : others) {
+            requireSameShape(op, first, m);
+        }
+    }
+
+    /** {@code x: (n x d)}, {@code row: (1 x d)} (bias add, column sums). */
+    public static void checkRowVector(String op, Matrix x, Matrix row) {
+        if (row == x) {
+            throw new IllegalArgumentException(op + ": the row vector must not be the matrix itself");
+        }
+        if (row.rows() != 1 || row.cols() != x.cols()) {
+            throw new IllegalArgumentException(op + ": row vector is " + row.shape() + ", needs 1x" + x.cols()
+                    + " for a " + x.shape() + " matrix");
+        }
+    }
+
+    /** Normalisation eps: finite and > 0. */
+    public static void checkEps(String op, float eps) {
+        if (!(eps > 0f) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException(op + ": eps " + eps + " must be finite and > 0");
+        }
+    }
+
+    /** Column block [srcCol, srcCol + width) of src onto [dstCol, dstCol + width) of dst, same rows. */
+    public static void checkCopyColumns(Matrix src, long srcCol, Matrix dst, long dstCol, long width) {
+        if (src == dst) {
+            throw new IllegalArgumentException("copyColumns: src and dst must be different matrices");
+        }
+        if (src.rows() != dst.rows()) {
+            throw new IllegalArgumentException("copyColumns: src is " + src.shape() + " but dst is " + dst.shape()
+                    + " (row counts differ)");
+        }
+        if (width < 0 || srcCol < 0 || dstCol < 0 || srcCol > src.cols() - width || dstCol > dst.cols() - width) {
+            throw new IllegalArgumentException("copyColumns: block of width " + width + " from column " + srcCol + " of "
+                    + src.shape() + " to column " + dstCol + " of " + dst.shape() + " is out of range");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package org.reckernels.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
@@ -11,9 +13,10 @@ import org.reckernels.tensor.Matrix;
 
 /**
  * Trains an {@link EmbeddingModel} with the BPR loss and Adam, the LightGCN reference recipe:
- * each step propagates the whole graph (forward), takes the fused BPR gradient of the batch's
- * final embeddings, maps it back through the propagation (backward), adds the L2 gradient of
- * the batch's ego embeddings, and applies a dense Adam step.
+ * each step propagates the whole graph (forward, training mode), takes the fused BPR gradient of
+ * the batch's final embeddings, maps it back through the propagation (backward) to every
+ * parameter tensor, adds the L2 gradient of the batch's ego embeddings (parameter 0), and applies
+ * a dense Adam step to each parameter tensor. Evaluation runs in evaluation mode (no dropout).
  * <pre>
  *   loss_step = mean_b softplus(−(F_u·F_p − F_u·F_n)) + l2 · ½(‖E⁰_u‖² + ‖E⁰_p‖² + ‖E⁰_n‖²) / b
  * </pre>
@@ -44,18 +47,26 @@ public final class BprTrainer {
         if (config.evalEvery() > 0 && evaluator == null) {
             throw new IllegalArgumentException("BprTrainer: evalEvery = " + config.evalEvery() + " but no evaluator given");
         }
-        Matrix params = model.parameters();
-        long rows = params.rows();
-        long dim = params.cols();
+        List<Matrix> params = model.parameters();
+        Matrix ego = params.get(0);
+        Matrix fin = model.finalEmbeddings();
         Random rnd = new Random(config.seed());
-        try (Matrix gradFinal = backend.allocate(rows, dim);
-             Matrix gradParams = backend.allocate(rows, dim);
-             Matrix adamM = backend.allocate(rows, dim);
-             Matrix adamV = backend.allocate(rows, dim);
-             Matrix best = backend.allocate(rows, dim);
+        List<Matrix> gradParams = new ArrayList<>();
+        List<Matrix> adamM = new ArrayList<>();
+        List<Matrix> adamV = new ArrayList<>();
+        List<Matrix> best = new ArrayList<>();
+        try (Matrix gradFinal = backend.allocate(fin.rows(), fin.cols());
              Matrix bprSum = backend.allocate(1, 1);
              Matrix l2Sum = backend.allocate(1, 1);
-             HostMatrix scalar = HostMatrix.zeros(1, 1)) {
+             HostMatrix scalar = HostMatrix.zeros(1, 1);
+             Scope scope = new Scope(gradParams, adamM, adamV, best)) {
+            for (Matrix p : params) {
+                gradParams.add(backend.allocate(p.rows(), p.cols()));
+                adamM.add(backend.allocate(p.rows(), p.cols()));
+                adamV.add(backend.allocate(p.rows(), p.cols()));
+                best.add(backend.allocate(p.rows(), p.cols()));
+            }
+            Matrix gradEgo = gradParams.get(0);
             long step = 0;
             int bestEpoch = 0;
             Map<String, Double> bestMetrics = Map.of();
@@ -79,15 +90,20 @@ public final class BprTrainer {
                         int b = Math.min(config.batchSize(), n - from);
                         try (IndexVector u = us.slice(from, b); IndexVector p = ps.slice(from, b);
                              IndexVector q = ns.slice(from, b)) {
+                            model.setTraining(true);
                             model.forward();
                             backend.fill(gradFinal, 0f);
                             backend.bprLossGrad(model.finalEmbeddings(), u, p, q, 1f / b, gradFinal, bprSum);
                             model.backward(gradFinal, gradParams);
                             float coef = config.l2() / b;
-                            backend.l2RowsLossGrad(params, u, coef, gradParams, l2Sum);
-                            backend.l2RowsLossGrad(params, p, coef, gradParams, l2Sum);
-                            backend.l2RowsLossGrad(params, q, coef, gradParams, l2Sum);
-                            backend.adam(params, gradParams, adamM, adamV, config.lr(), 0.9f, 0.999f, 1e-8f, ++step);
+                            backend.l2RowsLossGrad(ego, u, coef, gradEgo, l2Sum);
+                            backend.l2RowsLossGrad(ego, p, coef, gradEgo, l2Sum);
+                            backend.l2RowsLossGrad(ego, q, coef, gradEgo, l2Sum);
+                            ++step;
+                            for (int i = 0; i < params.size(); i++) {
+                                backend.adam(params.get(i), gradParams.get(i), adamM.get(i), adamV.get(i), config.lr(),
+                                        0.9f, 0.999f, 1e-8f, step);
+                            }
                         }
                         batches++;
                     }
@@ -102,6 +118,7 @@ public final class BprTrainer {
                             + " (learning rate " + config.lr() + " too high?)");
                 }
                 if (config.evalEvery() > 0 && (epoch % config.evalEvery() == 0 || epoch == config.epochs())) {
+                    model.setTraining(false);
                     model.forward();
                     Map<String, Double> metrics = evaluator.apply(model);
                     Double value = metrics.get(config.watchMetric());
@@ -115,7 +132,9 @@ public final class BprTrainer {
                         bestEpoch = epoch;
                         bestMetrics = metrics;
                         sinceBest = 0;
-                        backend.axpby(1f, params, 0f, best);
+                        for (int i = 0; i < params.size(); i++) {
+                            backend.axpby(1f, params.get(i), 0f, best.get(i));
+                        }
                     } else {
                         sinceBest++;
                     }
@@ -127,11 +146,27 @@ public final class BprTrainer {
                 }
             }
             if (bestEpoch > 0 && bestEpoch != epoch) {
-                backend.axpby(1f, best, 0f, params); // restore the best evaluated parameters
+                for (int i = 0; i < params.size(); i++) { // restore the best evaluated parameters
+                    backend.axpby(1f, best.get(i), 0f, params.get(i));
+                }
             }
+            model.setTraining(false);
             model.forward();
             backend.synchronize();
             return new Result(epoch, bestEpoch, bestMetrics, lastLoss, epoch == 0 ? 0 : totalSeconds / epoch);
+        }
+    }
+
+    /** Closes the per-parameter buffers (gradients, Adam moments, best copies) however the run ends. */
+    private record Scope(List<Matrix> gradParams, List<Matrix> adamM, List<Matrix> adamV, List<Matrix> best)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            for (List<Matrix> list : List.of(gradParams, adamM, adamV, best)) {
+                for (Matrix m : list) {
+                    m.close();
+                }
+            }
         }
     }
 

@@ -6,7 +6,9 @@ import org.reckernels.data.TrainTestSplit;
 import org.reckernels.eval.FullRankingEvaluator;
 import org.reckernels.eval.RankingReport;
 import org.reckernels.graph.NormalizedAdjacency;
+import org.reckernels.model.EmbeddingModel;
 import org.reckernels.model.LightGCN;
+import org.reckernels.model.NGCF;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.SparseMatrix;
@@ -37,7 +39,7 @@ public final class GraphTraining {
         try (CsrMatrix r = data.train().toCsr();
              CsrMatrix adjHost = NormalizedAdjacency.build(r);
              SparseMatrix adj = backend.upload(adjHost);
-             LightGCN m = new LightGCN(backend, adj, users, items, model.dim(), model.layers(), model.initStd(), model.seed())) {
+             EmbeddingModel m = build(backend, adj, users, items, model)) {
             BprSampler sampler = new BprSampler(r);
             BprTrainer.Result result = new BprTrainer(backend, config, listener).train(m, sampler,
                     config.evalEvery() > 0 ? evaluator : null);
@@ -48,6 +50,16 @@ public final class GraphTraining {
         }
     }
 
+    /** The model {@code model} names, on {@code backend} over the normalised adjacency {@code adj}. */
+    public static EmbeddingModel build(Backend backend, SparseMatrix adj, int users, int items, GraphModelConfig model) {
+        return switch (model.model()) {
+            case "ngcf" -> new NGCF(backend, adj, users, items, model.dim(), model.layers(), model.dropout(), model.seed());
+            case "lightgcn", "mf" -> new LightGCN(backend, adj, users, items, model.dim(), model.layers(), model.initStd(),
+                    model.seed());
+            default -> throw new IllegalArgumentException("unknown graph model '" + model.model() + "'");
+        };
+    }
+
     /** Metadata for saving a run's embeddings with {@code TableFile}. */
     public static Map<String, String> metadata(TrainTestSplit data, GraphModelConfig model, BprConfig config, Outcome o) {
         Map<String, String> meta = new java.util.LinkedHashMap<>();
@@ -56,11 +68,15 @@ public final class GraphTraining {
         meta.put("items", Integer.toString(data.numItems()));
         meta.put("dim", Integer.toString(model.dim()));
         meta.put("layers", Integer.toString(model.layers()));
+        if (model.model().equals("ngcf")) {
+            meta.put("dropout", Float.toString(model.dropout()));
+        }
         meta.put("epochs", Integer.toString(o.training().epochsRun()));
         meta.put("lr", Float.toString(config.lr()));
         meta.put("l2", Float.toString(config.l2()));
         meta.put("batch", Integer.toString(config.batchSize()));
-        meta.put("table", "final embeddings: users rows 0..users-1, then items");
+        meta.put("table", "final embeddings: users rows 0..users-1, then items"
+                + (model.model().equals("ngcf") ? "; columns [E0 | norm(E1) | ... | norm(EL)]" : ""));
         return meta;
     }
 }

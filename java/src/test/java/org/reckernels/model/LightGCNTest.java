@@ -34,7 +34,7 @@ class LightGCNTest {
              HostMatrix expected = HostMatrix.zeros(USERS + ITEMS, DIM);
              HostMatrix cur = HostMatrix.zeros(USERS + ITEMS, DIM);
              HostMatrix next = HostMatrix.zeros(USERS + ITEMS, DIM)) {
-            backend.download(model.parameters(), e0);
+            backend.download(model.egoEmbeddings(), e0);
             model.forward();
             backend.download(model.finalEmbeddings(), got);
             cur.copyFrom(e0);
@@ -61,9 +61,9 @@ class LightGCNTest {
              Matrix dw = backend.upload(w);
              Matrix grad = backend.allocate(USERS + ITEMS, DIM);
              HostMatrix g = HostMatrix.zeros(USERS + ITEMS, DIM)) {
-            model.backward(dw, grad);
+            model.backward(dw, java.util.List.of(grad));
             backend.download(grad, g);
-            HostMatrix e0 = (HostMatrix) model.parameters();
+            HostMatrix e0 = (HostMatrix) model.egoEmbeddings();
             HostMatrix f = (HostMatrix) model.finalEmbeddings();
             int[][] probes = {{0, 0}, {7, 3}, {USERS + 2, 1}, {USERS + ITEMS - 1, 4}};
             for (int[] p : probes) {

@@ -11,11 +11,11 @@ import org.reckernels.backend.java.JavaBackend;
 import org.reckernels.data.SyntheticInteractions;
 import org.reckernels.data.TrainTestSplit;
 
-/** LightGCN and MF learn the planted communities of the synthetic data (CPU, a few seconds). */
+/** LightGCN, MF and NGCF learn the planted communities of the synthetic data (CPU, a few seconds). */
 class GraphTrainingTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"lightgcn", "mf"})
+    @ValueSource(strings = {"lightgcn", "mf", "ngcf"})
     void learnsPlantedStructureFarAboveRandom(String name) {
         SyntheticInteractions.Config small = new SyntheticInteractions.Config(600, 400, 6, 25, 0.8, 0.8, 0.2, 11);
         TrainTestSplit data = SyntheticInteractions.generate(small).split();

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.backend.BackendUnavailableException;
+import org.reckernels.backend.DropoutMask;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.IndexVector;
@@ -37,6 +38,7 @@ public final class CudaBackend implements Backend {
     private final GemmLauncher gemm;
     private final RowPtrBuilder rowPtr;
     private final TrainingLauncher training;
+    private final NgcfLauncher ngcf;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx, KernelModule module) {
@@ -46,6 +48,7 @@ public final class CudaBackend implements Backend {
         this.gemm = new GemmLauncher(ctx);
         this.rowPtr = new RowPtrBuilder(ctx);
         this.training = new TrainingLauncher(ctx, module);
+        this.ngcf = new NgcfLauncher(ctx, module);
     }
 
     /**
@@ -105,6 +108,7 @@ public final class CudaBackend implements Backend {
         details.put("cublas", blas == null ? "not loaded yet (loads on first gemm)" : blas);
         java.util.List<String> entries = new java.util.ArrayList<>(SpmmLauncher.entryPoints());
         entries.addAll(TrainingLauncher.entryPoints());
+        entries.addAll(NgcfLauncher.entryPoints());
         return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
@@ -387,5 +391,104 @@ public final class CudaBackend implements Backend {
     @Override
     public String toString() {
         return "CudaBackend[" + ctx.facts().summary() + "]";
+    }
+
+    // ---- NGCF ops (kernels/ngcf.cu through NgcfLauncher) ----
+
+    @Override
+    public void hadamard(float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        Shapes.checkElementwise("hadamard", a, b, c);
+        DeviceMatrix da = own(a, "hadamard", "a");
+        DeviceMatrix db = own(b, "hadamard", "b");
+        DeviceMatrix dc = own(c, "hadamard", "c");
+        ctx.makeCurrent();
+        ngcf.hadamard(alpha, da, db, beta, dc);
+    }
+
+    @Override
+    public void leakyRelu(Matrix x, float slope, Matrix y) {
+        Shapes.checkElementwise("leakyRelu", x, y);
+        DeviceMatrix dx = own(x, "leakyRelu", "x");
+        DeviceMatrix dy = own(y, "leakyRelu", "y");
+        ctx.makeCurrent();
+        ngcf.leakyRelu(dx, slope, dy);
+    }
+
+    @Override
+    public void leakyReluBackward(Matrix x, Matrix gradY, float slope, Matrix gradX) {
+        Shapes.checkElementwise("leakyReluBackward", x, gradY, gradX);
+        DeviceMatrix dx = own(x, "leakyReluBackward", "x");
+        DeviceMatrix dgy = own(gradY, "leakyReluBackward", "gradY");
+        DeviceMatrix dgx = own(gradX, "leakyReluBackward", "gradX");
+        ctx.makeCurrent();
+        ngcf.leakyReluBackward(dx, dgy, slope, dgx);
+    }
+
+    @Override
+    public void addBias(Matrix x, Matrix bias) {
+        Shapes.checkRowVector("addBias", x, bias);
+        checkWidth("addBias", x);
+        DeviceMatrix dx = own(x, "addBias", "x");
+        DeviceMatrix db = own(bias, "addBias", "bias");
+        ctx.makeCurrent();
+        ngcf.addBias(dx, db);
+    }
+
+    @Override
+    public void columnSums(Matrix x, Matrix out) {
+        Shapes.checkRowVector("columnSums", x, out);
+        checkWidth("columnSums", x);
+        DeviceMatrix dx = own(x, "columnSums", "x");
+        DeviceMatrix dout = own(out, "columnSums", "out");
+        if (dx == dout) {
+            throw new IllegalArgumentException("columnSums: out must not alias x");
+        }
+        ctx.makeCurrent();
+        ngcf.columnSums(dx, dout);
+    }
+
+    @Override
+    public void rowL2Normalize(Matrix x, float eps, Matrix y) {
+        Shapes.checkElementwise("rowL2Normalize", x, y);
+        Shapes.checkEps("rowL2Normalize", eps);
+        checkWidth("rowL2Normalize", x);
+        DeviceMatrix dx = own(x, "rowL2Normalize", "x");
+        DeviceMatrix dy = own(y, "rowL2Normalize", "y");
+        ctx.makeCurrent();
+        ngcf.rowL2Normalize(dx, eps, dy);
+    }
+
+    @Override
+    public void rowL2NormalizeBackward(Matrix x, Matrix gradY, float eps, float beta, Matrix gradX) {
+        Shapes.checkElementwise("rowL2NormalizeBackward", x, gradY, gradX);
+        Shapes.checkEps("rowL2NormalizeBackward", eps);
+        checkWidth("rowL2NormalizeBackward", x);
+        if (gradX == x || gradX == gradY) {
+            throw new IllegalArgumentException("rowL2NormalizeBackward: gradX must differ from x and gradY");
+        }
+        DeviceMatrix dx = own(x, "rowL2NormalizeBackward", "x");
+        DeviceMatrix dgy = own(gradY, "rowL2NormalizeBackward", "gradY");
+        DeviceMatrix dgx = own(gradX, "rowL2NormalizeBackward", "gradX");
+        ctx.makeCurrent();
+        ngcf.rowL2NormalizeBackward(dx, dgy, eps, beta, dgx);
+    }
+
+    @Override
+    public void dropout(Matrix x, float rate, long seed, long step, Matrix y) {
+        Shapes.checkElementwise("dropout", x, y);
+        DropoutMask.checkRate(rate);
+        DeviceMatrix dx = own(x, "dropout", "x");
+        DeviceMatrix dy = own(y, "dropout", "y");
+        ctx.makeCurrent();
+        ngcf.dropout(dx, rate, seed, step, dy);
+    }
+
+    @Override
+    public void copyColumns(Matrix src, long srcCol, Matrix dst, long dstCol, long width) {
+        Shapes.checkCopyColumns(src, srcCol, dst, dstCol, width);
+        DeviceMatrix ds = own(src, "copyColumns", "src");
+        DeviceMatrix dd = own(dst, "copyColumns", "dst");
+        ctx.makeCurrent();
+        ngcf.copyColumns(ds, srcCol, dd, dstCol, width);
     }
 }

@@ -42,6 +42,21 @@ interface HostKernels {
     void adam(MemorySegment p, MemorySegment g, MemorySegment m, MemorySegment v, float beta1, float beta2, float eps,
               float c1, float c2, long from, long to);
 
+    /** Elements [from, to) of {@code c = alpha·(a ⊙ b) + beta·c} (beta = 0 ignores c). */
+    void hadamard(float alpha, MemorySegment a, MemorySegment b, float beta, MemorySegment c, long from, long to);
+
+    /** Elements [from, to) of {@code y = x > 0 ? x : slope·x}. */
+    void leakyRelu(MemorySegment x, float slope, MemorySegment y, long from, long to);
+
+    /** Elements [from, to) of {@code gx = gy · (x > 0 ? 1 : slope)}. */
+    void leakyReluBackward(MemorySegment x, MemorySegment gy, float slope, MemorySegment gx, long from, long to);
+
+    /**
+     * Elements [from, to) of inverted dropout with the {@link org.reckernels.backend.DropoutMask} hash:
+     * {@code y[i] = (h(i) >>> 8) >= threshold ? x[i]·scale : 0}.
+     */
+    void dropout(MemorySegment x, MemorySegment y, int k0, int k1, int threshold, float scale, long from, long to);
+
     /** The implementation to use, chosen once. */
     static HostKernels get() {
         return Holder.KERNELS;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
+import org.reckernels.backend.DropoutMask;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
@@ -346,5 +347,160 @@ public final class JavaBackend implements Backend {
         @Override
         public void close() {
         }
+    }
+
+    // ---- NGCF ops ----
+
+    @Override
+    public void hadamard(float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        Shapes.checkElementwise("hadamard", a, b, c);
+        HostMatrix ha = host(a, "hadamard", "a");
+        HostMatrix hb = host(b, "hadamard", "b");
+        HostMatrix hc = host(c, "hadamard", "c");
+        elementwise(hc.elements(), (from, to) -> kernels.hadamard(alpha, ha.segment(), hb.segment(), beta, hc.segment(),
+                from, to));
+    }
+
+    @Override
+    public void leakyRelu(Matrix x, float slope, Matrix y) {
+        Shapes.checkElementwise("leakyRelu", x, y);
+        HostMatrix hx = host(x, "leakyRelu", "x");
+        HostMatrix hy = host(y, "leakyRelu", "y");
+        elementwise(hx.elements(), (from, to) -> kernels.leakyRelu(hx.segment(), slope, hy.segment(), from, to));
+    }
+
+    @Override
+    public void leakyReluBackward(Matrix x, Matrix gradY, float slope, Matrix gradX) {
+        Shapes.checkElementwise("leakyReluBackward", x, gradY, gradX);
+        HostMatrix hx = host(x, "leakyReluBackward", "x");
+        HostMatrix hgy = host(gradY, "leakyReluBackward", "gradY");
+        HostMatrix hgx = host(gradX, "leakyReluBackward", "gradX");
+        elementwise(hx.elements(), (from, to) -> kernels.leakyReluBackward(hx.segment(), hgy.segment(), slope,
+                hgx.segment(), from, to));
+    }
+
+    @Override
+    public void addBias(Matrix x, Matrix bias) {
+        Shapes.checkRowVector("addBias", x, bias);
+        HostMatrix hx = host(x, "addBias", "x");
+        HostMatrix hb = host(bias, "addBias", "bias");
+        int d = Math.toIntExact(x.cols());
+        rows(x.rows(), d, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                kernels.axpy(1f, hb.segment(), 0, hx.segment(), r * d, d);
+            }
+        });
+    }
+
+    @Override
+    public void columnSums(Matrix x, Matrix out) {
+        Shapes.checkRowVector("columnSums", x, out);
+        HostMatrix hx = host(x, "columnSums", "x");
+        HostMatrix ho = host(out, "columnSums", "out");
+        int d = Math.toIntExact(x.cols());
+        long n = x.rows();
+        // Fixed chunks (not thread-dependent) with one partial row each, then summed in order:
+        // the result is the same whatever the pool size.
+        int chunks = n * d < SERIAL_WORK ? 1 : (int) Math.min(n, 64);
+        try (HostMatrix partial = HostMatrix.zeros(chunks, d)) {
+            parallel.forEach(chunks, t -> {
+                for (long r = n * t / chunks, e = n * (t + 1) / chunks; r < e; r++) {
+                    kernels.axpy(1f, hx.segment(), r * d, partial.segment(), (long) t * d, d);
+                }
+            });
+            for (int t = 0; t < chunks; t++) {
+                kernels.axpy(1f, partial.segment(), (long) t * d, ho.segment(), 0, d);
+            }
+        }
+    }
+
+    @Override
+    public void rowL2Normalize(Matrix x, float eps, Matrix y) {
+        Shapes.checkElementwise("rowL2Normalize", x, y);
+        Shapes.checkEps("rowL2Normalize", eps);
+        HostMatrix hx = host(x, "rowL2Normalize", "x");
+        HostMatrix hy = host(y, "rowL2Normalize", "y");
+        int d = Math.toIntExact(x.cols());
+        rows(x.rows(), d, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                long o = r * d;
+                float norm = (float) Math.sqrt(kernels.dot(hx.segment(), o, hx.segment(), o, d));
+                kernels.axpby(1f / Math.max(norm, eps), hx.segment(), 0f, hy.segment(), o, o + d);
+            }
+        });
+    }
+
+    @Override
+    public void rowL2NormalizeBackward(Matrix x, Matrix gradY, float eps, float beta, Matrix gradX) {
+        Shapes.checkElementwise("rowL2NormalizeBackward", x, gradY, gradX);
+        Shapes.checkEps("rowL2NormalizeBackward", eps);
+        if (gradX == x || gradX == gradY) {
+            throw new IllegalArgumentException("rowL2NormalizeBackward: gradX must differ from x and gradY");
+        }
+        HostMatrix hx = host(x, "rowL2NormalizeBackward", "x");
+        HostMatrix hgy = host(gradY, "rowL2NormalizeBackward", "gradY");
+        HostMatrix hgx = host(gradX, "rowL2NormalizeBackward", "gradX");
+        int d = Math.toIntExact(x.cols());
+        rows(x.rows(), d, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                long o = r * d;
+                float norm = (float) Math.sqrt(kernels.dot(hx.segment(), o, hx.segment(), o, d));
+                if (norm > eps) {
+                    float xg = kernels.dot(hx.segment(), o, hgy.segment(), o, d);
+                    float inv = 1f / norm;
+                    kernels.axpby(inv, hgy.segment(), beta, hgx.segment(), o, o + d);
+                    kernels.axpy(-xg * inv * inv * inv, hx.segment(), o, hgx.segment(), o, d);
+                } else {
+                    kernels.axpby(1f / eps, hgy.segment(), beta, hgx.segment(), o, o + d);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void dropout(Matrix x, float rate, long seed, long step, Matrix y) {
+        Shapes.checkElementwise("dropout", x, y);
+        DropoutMask.checkRate(rate);
+        HostMatrix hx = host(x, "dropout", "x");
+        HostMatrix hy = host(y, "dropout", "y");
+        if (rate == 0f) {
+            if (hx != hy) {
+                hy.copyFrom(hx);
+            }
+            return;
+        }
+        long keys = DropoutMask.keys(seed, step);
+        int threshold = DropoutMask.threshold(rate);
+        float scale = DropoutMask.scale(rate);
+        elementwise(hx.elements(), (from, to) -> kernels.dropout(hx.segment(), hy.segment(), DropoutMask.k0(keys),
+                DropoutMask.k1(keys), threshold, scale, from, to));
+    }
+
+    @Override
+    public void copyColumns(Matrix src, long srcCol, Matrix dst, long dstCol, long width) {
+        Shapes.checkCopyColumns(src, srcCol, dst, dstCol, width);
+        HostMatrix hs = host(src, "copyColumns", "src");
+        HostMatrix hd = host(dst, "copyColumns", "dst");
+        if (width == 0) {
+            return;
+        }
+        long sc = src.cols();
+        long dc = dst.cols();
+        rows(src.rows(), width, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) {
+                java.lang.foreign.MemorySegment.copy(hs.segment(), (r * sc + srcCol) * Float.BYTES, hd.segment(),
+                        (r * dc + dstCol) * Float.BYTES, width * Float.BYTES);
+            }
+        });
+    }
+
+    private interface RowRange {
+        void run(long r0, long r1);
+    }
+
+    /** Splits rows [0, n) of width d into equal ranges over the pool (one range when small). */
+    private void rows(long n, long d, RowRange body) {
+        int chunks = n * Math.max(1, d) < SERIAL_WORK ? 1 : (int) Math.min(n, (long) parallel.threads() * CHUNKS_PER_THREAD);
+        parallel.forEach(chunks, t -> body.run(n * t / chunks, n * (t + 1) / chunks));
     }
 }

@@ -96,4 +96,36 @@ final class ScalarKernels implements HostKernels {
             p.setAtIndex(F, i, p.getAtIndex(F, i) - c1 * mi / ((float) Math.sqrt(vi) * c2 + eps));
         }
     }
+
+    @Override
+    public void hadamard(float alpha, MemorySegment a, MemorySegment b, float beta, MemorySegment c, long from, long to) {
+        for (long i = from; i < to; i++) {
+            float prev = beta == 0f ? 0f : beta * c.getAtIndex(F, i);
+            c.setAtIndex(F, i, alpha * (a.getAtIndex(F, i) * b.getAtIndex(F, i)) + prev);
+        }
+    }
+
+    @Override
+    public void leakyRelu(MemorySegment x, float slope, MemorySegment y, long from, long to) {
+        for (long i = from; i < to; i++) {
+            float v = x.getAtIndex(F, i);
+            y.setAtIndex(F, i, v > 0f ? v : slope * v);
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(MemorySegment x, MemorySegment gy, float slope, MemorySegment gx, long from, long to) {
+        for (long i = from; i < to; i++) {
+            float g = gy.getAtIndex(F, i);
+            gx.setAtIndex(F, i, x.getAtIndex(F, i) > 0f ? g : slope * g);
+        }
+    }
+
+    @Override
+    public void dropout(MemorySegment x, MemorySegment y, int k0, int k1, int threshold, float scale, long from, long to) {
+        for (long i = from; i < to; i++) {
+            boolean keep = org.reckernels.backend.DropoutMask.keep(k0, k1, threshold, i);
+            y.setAtIndex(F, i, keep ? x.getAtIndex(F, i) * scale : 0f);
+        }
+    }
 }

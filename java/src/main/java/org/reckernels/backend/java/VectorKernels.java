@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.reckernels.tensor.CsrMatrix;
@@ -17,6 +19,8 @@ import org.reckernels.tensor.CsrMatrix;
 final class VectorKernels implements HostKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Int lanes matching the float lanes one to one (dropout's hash). */
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -166,5 +170,74 @@ final class VectorKernels implements HostKernels {
             FloatVector step = mi.mul(c1).div(vi.sqrt().mul(c2).add(eps));
             FloatVector.fromMemorySegment(S, p, o, LE, k).sub(step).intoMemorySegment(p, o, LE, k);
         }
+    }
+
+    @Override
+    public void hadamard(float alpha, MemorySegment a, MemorySegment b, float beta, MemorySegment c, long from, long to) {
+        for (long i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            long o = i * Float.BYTES;
+            FloatVector r = FloatVector.fromMemorySegment(S, a, o, LE, m).mul(FloatVector.fromMemorySegment(S, b, o, LE, m))
+                    .mul(alpha);
+            if (beta != 0f) {
+                r = FloatVector.fromMemorySegment(S, c, o, LE, m).fma(FloatVector.broadcast(S, beta), r);
+            }
+            r.intoMemorySegment(c, o, LE, m);
+        }
+    }
+
+    @Override
+    public void leakyRelu(MemorySegment x, float slope, MemorySegment y, long from, long to) {
+        for (long i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            long o = i * Float.BYTES;
+            FloatVector v = FloatVector.fromMemorySegment(S, x, o, LE, m);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, o, LE, m);
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(MemorySegment x, MemorySegment gy, float slope, MemorySegment gx, long from, long to) {
+        for (long i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            long o = i * Float.BYTES;
+            FloatVector g = FloatVector.fromMemorySegment(S, gy, o, LE, m);
+            VectorMask<Float> pos = FloatVector.fromMemorySegment(S, x, o, LE, m).compare(VectorOperators.GT, 0f);
+            g.mul(slope).blend(g, pos).intoMemorySegment(gx, o, LE, m);
+        }
+    }
+
+    @Override
+    public void dropout(MemorySegment x, MemorySegment y, int k0, int k1, int threshold, float scale, long from, long to) {
+        IntVector iota = IntVector.zero(IS).addIndex(1);
+        FloatVector zero = FloatVector.zero(S);
+        for (long i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            long o = i * Float.BYTES;
+            // The lanes' element indices i + lane share hi32 unless the block straddles 2^32.
+            int hi = (int) (i >>> 32);
+            boolean straddles = (int) ((i + L - 1) >>> 32) != hi;
+            VectorMask<Float> keep;
+            if (straddles) {
+                boolean[] k = new boolean[L];
+                for (int j = 0; j < L; j++) {
+                    k[j] = org.reckernels.backend.DropoutMask.keep(k0, k1, threshold, i + j);
+                }
+                keep = VectorMask.fromArray(S, k, 0);
+            } else {
+                IntVector h = iota.add((int) i).lanewise(VectorOperators.XOR, k0);
+                h = mix32(h).lanewise(VectorOperators.XOR, hi ^ k1);
+                h = mix32(h).lanewise(VectorOperators.LSHR, 8);
+                keep = h.compare(VectorOperators.GE, threshold).cast(S);
+            }
+            FloatVector v = FloatVector.fromMemorySegment(S, x, o, LE, m).mul(scale);
+            zero.blend(v, keep).intoMemorySegment(y, o, LE, m);
+        }
+    }
+
+    private static IntVector mix32(IntVector x) {
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16)).mul(0x7feb352d);
+        x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
+        return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
     }
 }
