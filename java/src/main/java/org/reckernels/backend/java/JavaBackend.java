@@ -3,6 +3,7 @@ package org.reckernels.backend.java;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.reckernels.backend.AlsParams;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.tensor.CsrMatrix;
@@ -334,5 +335,34 @@ public final class JavaBackend implements Backend {
         @Override
         public void close() {
         }
+    }
+
+    // ---- implicit ALS (kept at the end of the class) ----
+
+    @Override
+    public void alsConjugateGradientStep(SparseMatrix interactions, Matrix fixedFactors, Matrix gramian, Matrix factors,
+                                         AlsParams params) {
+        int d = AlsParams.checkShapes(interactions, fixedFactors, gramian, factors);
+        CsrMatrix r;
+        if (interactions instanceof SharedCsr s) {
+            r = s.csr;
+        } else if (interactions instanceof CsrMatrix c) {
+            r = c;
+        } else {
+            throw new IllegalArgumentException("alsConjugateGradientStep: interactions is a " + interactions.getClass().getSimpleName()
+                    + ", not a sparse matrix of the java backend (use this backend's upload)");
+        }
+        HostMatrix v = host(fixedFactors, "alsConjugateGradientStep", "fixedFactors");
+        HostMatrix x = host(factors, "alsConjugateGradientStep", "factors");
+        float[] gram = host(gramian, "alsConjugateGradientStep", "gramian").toArray();
+        long rows = r.rows();
+        if (rows == 0 || d == 0) {
+            return;
+        }
+        long work = (r.nnz() + rows * (long) d) * d * (params.cgSteps() + 1L);
+        int chunks = work < SERIAL_WORK ? 1 : (int) Math.min(rows, (long) parallel.threads() * CHUNKS_PER_THREAD);
+        long[] bounds = nnzBalancedBounds(r, chunks);
+        parallel.forEach(chunks, t -> AlsSolver.solveRows(kernels, r, v.segment(), v.rows(), gram, x.segment(), d, params,
+                bounds[t], bounds[t + 1]));
     }
 }
