@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.reckernels.backend.AlsParams;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.backend.BackendUnavailableException;
@@ -371,5 +372,37 @@ public final class CudaBackend implements Backend {
     @Override
     public String toString() {
         return "CudaBackend[" + ctx.facts().summary() + "]";
+    }
+
+    // ---- implicit ALS (kept at the end of the class; the launcher is made on first use) ----
+
+    private volatile IalsLauncher ials;
+
+    @Override
+    public void alsConjugateGradientStep(SparseMatrix interactions, Matrix fixedFactors, Matrix gramian, Matrix factors,
+                                         AlsParams params) {
+        int d = AlsParams.checkShapes(interactions, fixedFactors, gramian, factors);
+        DeviceCsr r = ownSparse(interactions, "alsConjugateGradientStep", "interactions");
+        DeviceMatrix v = own(fixedFactors, "alsConjugateGradientStep", "fixedFactors");
+        DeviceMatrix g = own(gramian, "alsConjugateGradientStep", "gramian");
+        DeviceMatrix x = own(factors, "alsConjugateGradientStep", "factors");
+        if (r.rows() == 0 || d == 0) {
+            return;
+        }
+        IalsLauncher.lanesColumns(d); // rejects d > 256 before anything is enqueued
+        if (r.rows() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("alsConjugateGradientStep: " + r.rows() + " rows exceed the kernel's int range");
+        }
+        ctx.makeCurrent();
+        IalsLauncher l = ials;
+        if (l == null) {
+            synchronized (this) {
+                if (ials == null) {
+                    ials = new IalsLauncher(ctx, module);
+                }
+                l = ials;
+            }
+        }
+        l.launch(r, v, g, x, d, params);
     }
 }
