@@ -26,9 +26,9 @@ public record IalsConfig(int dim, float alpha, float w0, float lambda, float nu,
         params(alpha, w0, lambda, nu, cgSteps); // validates the rest
     }
 
-    /** The tuned Gowalla setting (d = 64): see the README's iALS section. */
+    /** The tuned Gowalla setting: d 64, alpha 3, w0 0.1, plain lambda 0.1, 3 CG steps, 10 sweeps (recall@20 ~0.151). */
     public static IalsConfig gowallaDefaults() {
-        return new IalsConfig(64, 1f, 0.1f, 0.1f, 0f, 3, 15, 2020, 0.01f, 0);
+        return new IalsConfig(64, 3f, 0.1f, 0.1f, 0f, 3, 10, 2020, 0.01f, 0);
     }
 
     private static AlsParams params(float alpha, float w0, float lambda, float nu, int cgSteps) {
