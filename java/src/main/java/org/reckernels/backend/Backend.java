@@ -164,4 +164,23 @@ public interface Backend extends AutoCloseable {
      * <pre>src: (n x a), dst: (n x b); srcCol + width <= a, dstCol + width <= b</pre> src and dst must differ.
      */
     void copyColumns(Matrix src, long srcCol, Matrix dst, long dstCol, long width);
+
+    // ---- implicit ALS (kept at the end of the interface) ----
+
+    /**
+     * One half-sweep of implicit ALS: for every row u of {@code interactions}, a few
+     * conjugate-gradient steps on the normal equations documented in {@link AlsParams},
+     * warm-started from and written back to {@code factors[u]}.
+     * <pre>
+     *   interactions R: (m x n) CSR, values r_ui (unit values: binary data)
+     *   fixedFactors V: (n x d);  gramian G = VᵀV: (d x d), symmetric (the ops read row m of G as its column m)
+     *   factors X: (m x d), in: warm start, out: the CG iterate
+     *   per CG step and row: O(|I(u)|·d + d²), A_u is never formed
+     * </pre>
+     * A row without interactions solves (w0·G + λ_u I) x = 0, whose solution is 0: its CG iterate
+     * moves towards 0 (and reaches it within d steps, up to rounding). Rows are independent; the
+     * result does not depend on the thread or launch shape.
+     */
+    void alsConjugateGradientStep(SparseMatrix interactions, Matrix fixedFactors, Matrix gramian, Matrix factors,
+                                  AlsParams params);
 }

@@ -56,6 +56,9 @@ public final class Main {
         out.println("        --data DIR (train.txt + test.txt, 'user item item ...')  --epochs N  --dim D  --layers K");
         out.println("        --lr X  --l2 X  --batch B  --eval-every N  --patience P  --seed S  --save FILE  --backend B");
         out.println("        --dropout P (ngcf message dropout, default 0.1; 0 disables)");
+        out.println("  train ials [options]              implicit ALS (conjugate gradient) + full-ranking evaluation");
+        out.println("        --data DIR  --dim D  --sweeps N  --alpha X  --w0 X  --lambda X  --nu X  --cg-steps N");
+        out.println("        --seed S  --init-std X  --eval-every N  --objective true|false  --save FILE  --backend B");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println();
         out.println("backend selection: --backend, else -Dreckernels.backend, else $RECKERNELS_BACKEND, else auto");

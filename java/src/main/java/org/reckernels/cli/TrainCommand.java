@@ -15,7 +15,7 @@ import org.reckernels.train.GraphModelConfig;
 import org.reckernels.train.GraphTraining;
 
 /**
- * {@code reckernels train lightgcn|mf|ngcf [--data DIR] ...}: BPR training with progress and a final
+ * {@code reckernels train lightgcn|mf|ngcf [--data DIR] ...} ({@code ials}: see {@link IalsCommand}): BPR training with progress and a final
  * full-ranking evaluation. Without --data it trains on the embedded synthetic data set (planted
  * communities), with settings that finish in well under a minute on two CPU cores.
  */
@@ -34,15 +34,10 @@ final class TrainCommand {
         return java.util.stream.IntStream.of(10, 20, 50).filter(k -> k <= items).toArray();
     }
 
-    static int run(String[] args, PrintStream out) throws IOException {
-        if (args.length == 0) {
-            throw new IllegalArgumentException("train needs a model: lightgcn, mf or ngcf");
-        }
-        String modelName = args[0];
-        Options o = new Options("train", java.util.Arrays.copyOfRange(args, 1, args.length), OPTIONS);
-        boolean synthetic = !o.has("data");
+    /** --data DIR (train.txt, test.txt) or, without it, the synthetic planted communities (--seed, default 7). */
+    static TrainTestSplit loadData(Options o, PrintStream out) throws IOException {
         TrainTestSplit data;
-        if (synthetic) {
+        if (!o.has("data")) {
             long seed = o.integer("seed", 7);
             data = SyntheticInteractions.generate(seed).split();
             out.println("data: synthetic planted communities (seed " + seed + ")");
@@ -53,6 +48,20 @@ final class TrainCommand {
         }
         out.printf("      %,d users, %,d items, %,d train / %,d test interactions%n", data.numUsers(), data.numItems(),
                 data.train().size(), data.test().size());
+        return data;
+    }
+
+    static int run(String[] args, PrintStream out) throws IOException {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf or ials");
+        }
+        String modelName = args[0];
+        if (modelName.equals("ials")) {
+            return IalsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+        }
+        Options o = new Options("train", java.util.Arrays.copyOfRange(args, 1, args.length), OPTIONS);
+        boolean synthetic = !o.has("data");
+        TrainTestSplit data = loadData(o, out);
         // The synthetic default is small: a larger learning rate and batch reach its quality in seconds.
         BprConfig config = new BprConfig(o.integer("epochs", synthetic ? 40 : 1000), o.integer("batch", synthetic ? 1024 : 2048),
                 o.number("lr", synthetic ? 5e-3f : 1e-3f), o.number("l2", 1e-4f), o.integer("seed", 2020),

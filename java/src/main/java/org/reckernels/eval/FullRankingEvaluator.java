@@ -52,9 +52,21 @@ public final class FullRankingEvaluator implements Function<EmbeddingModel, Map<
             long userBytes = users.byteSize();
             MemorySegment.copy(all.segment(), 0, users.segment(), 0, userBytes);
             MemorySegment.copy(all.segment(), userBytes, items.segment(), 0, items.byteSize());
-            TopKResult top = ExactTopK.topK(users, items, train, maxK);
-            return RankingMetrics.evaluate(top.items(), maxK, test, ks);
+            return report(users, items);
         }
+    }
+
+    /**
+     * Evaluates factor tables on the host: users (users x d) and items (items x d), scored by
+     * their inner products (e.g. implicit ALS's U and V).
+     */
+    public RankingReport report(HostMatrix users, HostMatrix items) {
+        if (users.rows() != train.numUsers() || items.rows() != train.numItems() || users.cols() != items.cols()) {
+            throw new IllegalArgumentException("FullRankingEvaluator: factors are " + users.shape() + " and " + items.shape()
+                    + "; data has " + train.numUsers() + " users, " + train.numItems() + " items");
+        }
+        TopKResult top = ExactTopK.topK(users, items, train, maxK);
+        return RankingMetrics.evaluate(top.items(), maxK, test, ks);
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.Shapes;
+import org.reckernels.backend.AlsParams;
 
 /**
  * Tiny, obviously-correct implementations of every op, accumulating in double. They are the test
@@ -270,5 +271,151 @@ public final class ReferenceOps {
                 dst.set(r, dstCol + j, src.get(r, srcCol + j));
             }
         }
+    }
+
+    // ---- implicit ALS ----
+
+    /**
+     * The normal equations of row u of an iALS half-sweep, formed explicitly in double
+     * (see {@link AlsParams}): returns {A (d x d), b (d)} as {@code double[d + 1][]}, rows 0..d-1
+     * of A then b.
+     */
+    public static double[][] alsSystem(CsrMatrix r, HostMatrix fixed, HostMatrix gramian, long u, AlsParams p) {
+        int d = Math.toIntExact(fixed.cols());
+        double[][] sys = new double[d + 1][d];
+        double reg = p.regularization(r.rowEnd(u) - r.rowStart(u), fixed.rows());
+        for (int a = 0; a < d; a++) {
+            for (int c = 0; c < d; c++) {
+                sys[a][c] = (double) p.w0() * gramian.get(a, c);
+            }
+            sys[a][a] += reg;
+        }
+        for (long k = r.rowStart(u); k < r.rowEnd(u); k++) {
+            int i = r.col(k);
+            double conf = 1.0 + (double) p.alpha() * r.value(k);
+            for (int a = 0; a < d; a++) {
+                double va = fixed.get(i, a);
+                sys[d][a] += conf * va;
+                for (int c = 0; c < d; c++) {
+                    sys[a][c] += (conf - p.w0()) * va * fixed.get(i, c);
+                }
+            }
+        }
+        return sys;
+    }
+
+    /** The exact iALS solution of every row (Cholesky in double) written into {@code factors} (m x d). */
+    public static void alsDirectSolve(CsrMatrix r, HostMatrix fixed, HostMatrix gramian, HostMatrix factors, AlsParams p) {
+        AlsParams.checkShapes(r, fixed, gramian, factors);
+        int d = Math.toIntExact(fixed.cols());
+        for (long u = 0; u < r.rows(); u++) {
+            double[][] sys = alsSystem(r, fixed, gramian, u, p);
+            double[] x = choleskySolve(java.util.Arrays.copyOf(sys, d), sys[d]);
+            for (int j = 0; j < d; j++) {
+                factors.set(u, j, (float) x[j]);
+            }
+        }
+    }
+
+    /** Solves A x = b for symmetric positive definite A (d x d) by Cholesky; A is not modified. */
+    public static double[] choleskySolve(double[][] a, double[] b) {
+        int d = b.length;
+        double[][] l = new double[d][d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i][j];
+                for (int k = 0; k < j; k++) {
+                    s -= l[i][k] * l[j][k];
+                }
+                if (i == j) {
+                    if (!(s > 0)) {
+                        throw new IllegalArgumentException("choleskySolve: matrix is not positive definite (pivot " + i + " = " + s + ")");
+                    }
+                    l[i][i] = Math.sqrt(s);
+                } else {
+                    l[i][j] = s / l[j][j];
+                }
+            }
+        }
+        double[] y = new double[d];
+        for (int i = 0; i < d; i++) {
+            double s = b[i];
+            for (int k = 0; k < i; k++) {
+                s -= l[i][k] * y[k];
+            }
+            y[i] = s / l[i][i];
+        }
+        double[] x = new double[d];
+        for (int i = d - 1; i >= 0; i--) {
+            double s = y[i];
+            for (int k = i + 1; k < d; k++) {
+                s -= l[k][i] * x[k];
+            }
+            x[i] = s / l[i][i];
+        }
+        return x;
+    }
+
+    /**
+     * The op's algorithm in double on the explicit system: {@code cgSteps} conjugate-gradient steps
+     * per row from the warm start in {@code factors}, stopping early when the residual is 0 or the
+     * curvature p·Ap is not positive. The oracle of {@code Backend.alsConjugateGradientStep}.
+     */
+    public static void alsConjugateGradient(CsrMatrix r, HostMatrix fixed, HostMatrix gramian, HostMatrix factors,
+                                            AlsParams p) {
+        AlsParams.checkShapes(r, fixed, gramian, factors);
+        int d = Math.toIntExact(fixed.cols());
+        for (long u = 0; u < r.rows(); u++) {
+            double[][] sys = alsSystem(r, fixed, gramian, u, p);
+            double[] x = new double[d];
+            for (int j = 0; j < d; j++) {
+                x[j] = factors.get(u, j);
+            }
+            double[] res = sys[d].clone();
+            double[] ax = matvec(sys, x);
+            for (int j = 0; j < d; j++) {
+                res[j] -= ax[j];
+            }
+            double[] dir = res.clone();
+            double rs = dot(res, res);
+            for (int step = 0; step < p.cgSteps() && rs > 0; step++) {
+                double[] q = matvec(sys, dir);
+                double pq = dot(dir, q);
+                if (!(pq > 0)) {
+                    break;
+                }
+                double a = rs / pq;
+                for (int j = 0; j < d; j++) {
+                    x[j] += a * dir[j];
+                    res[j] -= a * q[j];
+                }
+                double rsNew = dot(res, res);
+                double beta = rsNew / rs;
+                for (int j = 0; j < d; j++) {
+                    dir[j] = res[j] + beta * dir[j];
+                }
+                rs = rsNew;
+            }
+            for (int j = 0; j < d; j++) {
+                factors.set(u, j, (float) x[j]);
+            }
+        }
+    }
+
+    private static double[] matvec(double[][] a, double[] x) {
+        int d = x.length;
+        double[] y = new double[d];
+        for (int i = 0; i < d; i++) {
+            y[i] = dot(a[i], x);
+        }
+        return y;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < b.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 }

@@ -15,6 +15,7 @@ import org.reckernels.tensor.IndexVector;
 import org.reckernels.tensor.Matrix;
 import org.reckernels.tensor.Shapes;
 import org.reckernels.tensor.SparseMatrix;
+import org.reckernels.backend.AlsParams;
 
 /**
  * The CUDA backend: the kernels fatbin on one device's primary context, one non-blocking stream
@@ -490,5 +491,37 @@ public final class CudaBackend implements Backend {
         DeviceMatrix dd = own(dst, "copyColumns", "dst");
         ctx.makeCurrent();
         ngcf.copyColumns(ds, srcCol, dd, dstCol, width);
+    }
+
+    // ---- implicit ALS (kept at the end of the class; the launcher is made on first use) ----
+
+    private volatile IalsLauncher ials;
+
+    @Override
+    public void alsConjugateGradientStep(SparseMatrix interactions, Matrix fixedFactors, Matrix gramian, Matrix factors,
+                                         AlsParams params) {
+        int d = AlsParams.checkShapes(interactions, fixedFactors, gramian, factors);
+        DeviceCsr r = ownSparse(interactions, "alsConjugateGradientStep", "interactions");
+        DeviceMatrix v = own(fixedFactors, "alsConjugateGradientStep", "fixedFactors");
+        DeviceMatrix g = own(gramian, "alsConjugateGradientStep", "gramian");
+        DeviceMatrix x = own(factors, "alsConjugateGradientStep", "factors");
+        if (r.rows() == 0 || d == 0) {
+            return;
+        }
+        IalsLauncher.lanesColumns(d); // rejects d > 256 before anything is enqueued
+        if (r.rows() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("alsConjugateGradientStep: " + r.rows() + " rows exceed the kernel's int range");
+        }
+        ctx.makeCurrent();
+        IalsLauncher l = ials;
+        if (l == null) {
+            synchronized (this) {
+                if (ials == null) {
+                    ials = new IalsLauncher(ctx, module);
+                }
+                l = ials;
+            }
+        }
+        l.launch(r, v, g, x, d, params);
     }
 }

@@ -89,4 +89,27 @@ interface HostKernels {
         private Holder() {
         }
     }
+
+    // ---- implicit ALS (see AlsSolver) ----
+
+    /**
+     * One product with the iALS system of row u (see {@code AlsParams}), never forming A_u:
+     * <pre>
+     *   residual = false:  out = A_u·x     = w0·G·x + Σ_i (c_ui − w0)(v_i·x) v_i + reg·x
+     *   residual = true:   out = b_u − A_u·x = Σ_i (c_ui − (c_ui − w0)(v_i·x)) v_i − w0·G·x − reg·x
+     * </pre>
+     * with c_ui = 1 + alpha·r_ui over the stored entries of row u of r; fixed: (n x d) segment;
+     * gram: (d x d) row-major, symmetric (G·x is computed as Σ_m x_m G[m, :]); x, out: length ≥ d.
+     */
+    void alsApply(CsrMatrix r, long u, MemorySegment fixed, float[] gram, int d, float alpha, float w0, float reg,
+                  float[] x, float[] out, boolean residual);
+
+    /** Σ_{j<d} a[j]·b[j]. */
+    float dot(float[] a, float[] b, int d);
+
+    /** {@code y[0..d) += alpha·x[0..d)}. */
+    void axpy(float alpha, float[] x, float[] y, int d);
+
+    /** {@code y[0..d) = x[0..d) + beta·y[0..d)}. */
+    void xpby(float[] x, float beta, float[] y, int d);
 }

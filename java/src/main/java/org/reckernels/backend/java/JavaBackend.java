@@ -13,6 +13,7 @@ import org.reckernels.tensor.IndexVector;
 import org.reckernels.tensor.Matrix;
 import org.reckernels.tensor.Shapes;
 import org.reckernels.tensor.SparseMatrix;
+import org.reckernels.backend.AlsParams;
 
 /**
  * The pure-Java backend: off-heap tensors ({@link HostMatrix}, {@link CsrMatrix}), Vector API
@@ -502,5 +503,34 @@ public final class JavaBackend implements Backend {
     private void rows(long n, long d, RowRange body) {
         int chunks = n * Math.max(1, d) < SERIAL_WORK ? 1 : (int) Math.min(n, (long) parallel.threads() * CHUNKS_PER_THREAD);
         parallel.forEach(chunks, t -> body.run(n * t / chunks, n * (t + 1) / chunks));
+    }
+
+    // ---- implicit ALS (kept at the end of the class) ----
+
+    @Override
+    public void alsConjugateGradientStep(SparseMatrix interactions, Matrix fixedFactors, Matrix gramian, Matrix factors,
+                                         AlsParams params) {
+        int d = AlsParams.checkShapes(interactions, fixedFactors, gramian, factors);
+        CsrMatrix r;
+        if (interactions instanceof SharedCsr s) {
+            r = s.csr;
+        } else if (interactions instanceof CsrMatrix c) {
+            r = c;
+        } else {
+            throw new IllegalArgumentException("alsConjugateGradientStep: interactions is a " + interactions.getClass().getSimpleName()
+                    + ", not a sparse matrix of the java backend (use this backend's upload)");
+        }
+        HostMatrix v = host(fixedFactors, "alsConjugateGradientStep", "fixedFactors");
+        HostMatrix x = host(factors, "alsConjugateGradientStep", "factors");
+        float[] gram = host(gramian, "alsConjugateGradientStep", "gramian").toArray();
+        long rows = r.rows();
+        if (rows == 0 || d == 0) {
+            return;
+        }
+        long work = (r.nnz() + rows * (long) d) * d * (params.cgSteps() + 1L);
+        int chunks = work < SERIAL_WORK ? 1 : (int) Math.min(rows, (long) parallel.threads() * CHUNKS_PER_THREAD);
+        long[] bounds = nnzBalancedBounds(r, chunks);
+        parallel.forEach(chunks, t -> AlsSolver.solveRows(kernels, r, v.segment(), v.rows(), gram, x.segment(), d, params,
+                bounds[t], bounds[t + 1]));
     }
 }

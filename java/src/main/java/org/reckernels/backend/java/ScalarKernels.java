@@ -128,4 +128,58 @@ final class ScalarKernels implements HostKernels {
             y.setAtIndex(F, i, keep ? x.getAtIndex(F, i) * scale : 0f);
         }
     }
+
+    @Override
+    public void alsApply(CsrMatrix r, long u, MemorySegment fixed, float[] gram, int d, float alpha, float w0, float reg,
+                         float[] x, float[] out, boolean residual) {
+        float sign = residual ? -1f : 1f;
+        for (int j = 0; j < d; j++) {
+            out[j] = reg * x[j];
+        }
+        for (int m = 0; m < d; m++) {
+            float xm = w0 * x[m];
+            int g = m * d;
+            for (int j = 0; j < d; j++) {
+                out[j] += xm * gram[g + j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            out[j] *= sign;
+        }
+        for (long k = r.rowStart(u), e = r.rowEnd(u); k < e; k++) {
+            long vo = (long) r.col(k) * d;
+            float conf = 1f + alpha * r.value(k);
+            float dx = 0f;
+            for (int j = 0; j < d; j++) {
+                dx += fixed.getAtIndex(F, vo + j) * x[j];
+            }
+            float coef = residual ? conf - (conf - w0) * dx : (conf - w0) * dx;
+            for (int j = 0; j < d; j++) {
+                out[j] += coef * fixed.getAtIndex(F, vo + j);
+            }
+        }
+    }
+
+    @Override
+    public float dot(float[] a, float[] b, int d) {
+        float s = 0f;
+        for (int j = 0; j < d; j++) {
+            s += a[j] * b[j];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, float[] y, int d) {
+        for (int j = 0; j < d; j++) {
+            y[j] += alpha * x[j];
+        }
+    }
+
+    @Override
+    public void xpby(float[] x, float beta, float[] y, int d) {
+        for (int j = 0; j < d; j++) {
+            y[j] = x[j] + beta * y[j];
+        }
+    }
 }

@@ -240,4 +240,68 @@ final class VectorKernels implements HostKernels {
         x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 15)).mul(0x846ca68b);
         return x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
     }
+
+    @Override
+    public void alsApply(CsrMatrix r, long u, MemorySegment fixed, float[] gram, int d, float alpha, float w0, float reg,
+                         float[] x, float[] out, boolean residual) {
+        // Dense part, one register block of columns at a time: reg·x + w0·Σ_m x_m G[m, :].
+        float sign = residual ? -1f : 1f;
+        for (int c = 0; c < d; c += L) {
+            VectorMask<Float> mk = S.indexInRange(c, d);
+            FloatVector acc = FloatVector.fromArray(S, x, c, mk).mul(reg);
+            for (int m = 0, g = c; m < d; m++, g += d) {
+                acc = FloatVector.fromArray(S, gram, g, mk).fma(FloatVector.broadcast(S, w0 * x[m]), acc);
+            }
+            acc.mul(sign).intoArray(out, c, mk);
+        }
+        // Sparse part: per interaction one dot and one axpy over the fixed row.
+        MemorySegment ci = r.colIdxSegment();
+        MemorySegment vs = r.valuesSegment();
+        long rowBytes = (long) d * Float.BYTES;
+        for (long k = r.rowStart(u), e = r.rowEnd(u); k < e; k++) {
+            long vo = ci.getAtIndex(INT, k) * rowBytes;
+            float conf = 1f + alpha * (vs == null ? 1f : vs.getAtIndex(F, k));
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0; c < d; c += L) {
+                VectorMask<Float> mk = S.indexInRange(c, d);
+                acc = FloatVector.fromMemorySegment(S, fixed, vo + (long) c * Float.BYTES, LE, mk)
+                        .fma(FloatVector.fromArray(S, x, c, mk), acc);
+            }
+            float dx = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            FloatVector coef = FloatVector.broadcast(S, residual ? conf - (conf - w0) * dx : (conf - w0) * dx);
+            for (int c = 0; c < d; c += L) {
+                VectorMask<Float> mk = S.indexInRange(c, d);
+                FloatVector.fromMemorySegment(S, fixed, vo + (long) c * Float.BYTES, LE, mk)
+                        .fma(coef, FloatVector.fromArray(S, out, c, mk)).intoArray(out, c, mk);
+            }
+        }
+    }
+
+    @Override
+    public float dot(float[] a, float[] b, int d) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < d; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, d);
+            acc = FloatVector.fromArray(S, a, j, m).fma(FloatVector.fromArray(S, b, j, m), acc);
+        }
+        return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, float[] y, int d) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        for (int j = 0; j < d; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, d);
+            FloatVector.fromArray(S, x, j, m).fma(av, FloatVector.fromArray(S, y, j, m)).intoArray(y, j, m);
+        }
+    }
+
+    @Override
+    public void xpby(float[] x, float beta, float[] y, int d) {
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        for (int j = 0; j < d; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, d);
+            FloatVector.fromArray(S, y, j, m).fma(bv, FloatVector.fromArray(S, x, j, m)).intoArray(y, j, m);
+        }
+    }
 }
