@@ -23,7 +23,7 @@ public final class ResultsTable {
     public static final String BEGIN = "<!-- results:begin -->";
     public static final String END = "<!-- results:end -->";
     /** Metrics shown, in this order, when a file has them. */
-    static final List<String> KEY_METRICS = List.of("recall@20", "ndcg@20", "auc", "ms", "gbps", "bw_fraction",
+    static final List<String> KEY_METRICS = List.of("recall@20", "ndcg@20", "epochs", "auc", "ms", "gbps", "bw_fraction",
             "sec_per_epoch", "samples_per_s", "qps");
 
     private ResultsTable() {
@@ -65,9 +65,11 @@ public final class ResultsTable {
     }
 
     static String render(List<ResultsFile> results) {
-        MarkdownTable t = new MarkdownTable("name", "device", "metrics", "ratios", "date", "commit");
+        MarkdownTable t = new MarkdownTable("name", "device", "metrics", "baselines", "ratios", "date", "commit");
         for (ResultsFile r : results) {
-            t.row(r.name(), r.device(), join(pick(r.metrics())), join(r.ratios()), r.date(), r.commit());
+            String baselines = r.baselines().stream().map(b -> b.name() + ": " + join(pick(b.metrics())))
+                    .collect(java.util.stream.Collectors.joining("; "));
+            t.row(r.name(), r.device(), join(pick(r.metrics())), baselines, join(r.ratios()), r.date(), r.commit());
         }
         return t.isEmpty() ? "_no results yet_\n" : t.render();
     }

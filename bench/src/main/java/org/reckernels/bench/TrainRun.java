@@ -11,6 +11,8 @@ import org.reckernels.eval.RankingReport;
 import org.reckernels.train.BprConfig;
 import org.reckernels.train.GraphModelConfig;
 import org.reckernels.train.GraphTraining;
+import org.reckernels.train.IalsConfig;
+import org.reckernels.train.IalsTraining;
 import org.reckernels.train.TrainingListener;
 
 /**
@@ -18,7 +20,8 @@ import org.reckernels.train.TrainingListener;
  * for the Gowalla split): settings, epochs, seconds per epoch, recall/ndcg@20, the published
  * numbers as baselines.
  *
- * <p>Usage: {@code TrainRun <lightgcn|mf> <dataDir> <epochs> <evalEvery> <outDir> [backend]}
+ * <p>Usage: {@code TrainRun <lightgcn|mf|ials> <dataDir> <epochs> <evalEvery> <outDir> [backend]} (for ials, epochs
+ * are sweeps and evalEvery is ignored)
  */
 public final class TrainRun {
     private TrainRun() {
@@ -41,6 +44,10 @@ public final class TrainRun {
         Path out = Path.of(args[4]);
         String kind = args.length > 5 ? args[5] : "auto";
         TrainTestSplit data = TrainTestSplit.load(dataDir);
+        if (modelName.equals("ials")) {
+            runIals(data, dataDir, epochs, out, kind, args);
+            return;
+        }
         GraphModelConfig model = modelName.equals("mf") ? new GraphModelConfig("mf", 64, 0, 0.1f, 2020)
                 : GraphModelConfig.lightgcn();
         BprConfig config = BprConfig.paperDefaults(epochs).withEvalEvery(evalEvery);
@@ -95,6 +102,40 @@ public final class TrainRun {
             String driver = backend.info().details().getOrDefault("driver (CUDA version)", "-");
             ResultsFile f = ResultsFile.of(name, device, driver, command)
                     .with(settings, metrics, baselines, Map.of());
+            System.out.println("wrote " + f.write(out));
+        }
+    }
+
+    /** iALS: one "epoch" is a sweep (users then items); the tuned Gowalla setting. */
+    private static void runIals(TrainTestSplit data, Path dataDir, int sweeps, Path out, String kind, String[] args)
+            throws java.io.IOException {
+        IalsConfig config = IalsConfig.gowallaDefaults().withSweeps(sweeps);
+        try (Backend backend = Backends.open(kind).backend()) {
+            IalsTraining.Outcome o = IalsTraining.run(backend, data, config, false, new TrainingListener() {
+                @Override
+                public void onEpoch(Epoch e) {
+                    System.out.printf("sweep %d/%d %.2fs%n", e.epoch(), e.epochs(), e.seconds());
+                }
+            }, 20);
+            o.embeddings().close();
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("model", "ials");
+            settings.put("dim", config.dim());
+            settings.put("alpha", config.alpha());
+            settings.put("w0", config.w0());
+            settings.put("lambda", config.lambda());
+            settings.put("cg_steps", config.cgSteps());
+            settings.put("backend", backend.name());
+            settings.put("seconds_curve", java.util.Arrays.stream(o.sweepSeconds()).boxed().toList());
+            settings.put("note", "an epoch is one sweep (all users, then all items); the first sweep includes JIT warm-up");
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("recall@20", o.finalEval().recall(20));
+            metrics.put("ndcg@20", o.finalEval().ndcg(20));
+            metrics.put("epochs", (double) o.sweeps());
+            metrics.put("sec_per_epoch", o.secondsPerSweep());
+            String driver = backend.info().details().getOrDefault("driver (CUDA version)", "-");
+            ResultsFile f = ResultsFile.of("ials-" + dataDir.getFileName(), backend.info().device(), driver,
+                    "java ... org.reckernels.bench.TrainRun " + String.join(" ", args)).with(settings, metrics, List.of(), Map.of());
             System.out.println("wrote " + f.write(out));
         }
     }
