@@ -26,7 +26,7 @@ class ResultsTableTest {
         ResultsTable.main(new String[] {dir.resolve("results").toString(), readme.toString()});
         String text = Files.readString(readme);
         assertTrue(text.startsWith("intro\n" + ResultsTable.BEGIN + "\n| name |"), text);
-        assertTrue(text.contains("| spmm-x-d64 | NVIDIA H100 80GB HBM3 | ms 0.21, gbps 2400 | speedup_vs_cusparse-spmm 1.43 | 2026-11-25 | abc1234 |"), text);
+        assertTrue(text.contains("| spmm-x-d64 | NVIDIA H100 80GB HBM3 | ms 0.21, gbps 2400 | cusparse-spmm: ms 0.30 | speedup_vs_cusparse-spmm 1.43 | 2026-11-25 | abc1234 |"), text);
         assertTrue(text.endsWith(ResultsTable.END + "\nafter\n"), text);
     }
 

@@ -1,13 +1,13 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.reckernels.backend.AlsContract;
 import org.reckernels.backend.Backend;
 
 /** The iALS conjugate-gradient contract on the CUDA backend (kernels/ials.cu). */
-@Tag("gpu")
+@GpuTest
 class CudaAlsTest extends AlsContract {
     private static CudaBackend backend;
 

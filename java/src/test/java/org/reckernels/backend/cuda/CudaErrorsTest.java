@@ -1,5 +1,6 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.tensor.CsrMatrix;
@@ -18,7 +18,7 @@ import org.reckernels.tensor.SparseMatrix;
 import org.reckernels.testing.TestMatrices;
 
 /** Error messages, info, the bench hooks and lifecycle of the CUDA backend. */
-@Tag("gpu")
+@GpuTest
 class CudaErrorsTest {
     private static CudaBackend backend;
 

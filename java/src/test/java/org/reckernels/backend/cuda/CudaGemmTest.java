@@ -1,13 +1,13 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.GemmContract;
 
 /** The GEMM contract on the CUDA backend (cuBLAS through Panama). */
-@Tag("gpu")
+@GpuTest
 class CudaGemmTest extends GemmContract {
     private static CudaBackend backend;
 

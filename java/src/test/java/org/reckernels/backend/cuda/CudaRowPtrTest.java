@@ -1,5 +1,6 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,11 +11,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@link CudaBackend#rowPtrFromDegrees} (native CUB scan) against a CPU prefix sum in int64. */
-@Tag("gpu")
+@GpuTest
 class CudaRowPtrTest {
     private static CudaBackend backend;
 

@@ -1,13 +1,13 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.SpmmContract;
 
 /** The SpMM contract on the CUDA backend (automatic kernel choice). */
-@Tag("gpu")
+@GpuTest
 class CudaSpmmTest extends SpmmContract {
     private static CudaBackend backend;
 

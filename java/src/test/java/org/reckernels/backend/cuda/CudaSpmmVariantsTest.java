@@ -1,5 +1,6 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,7 +29,7 @@ import org.reckernels.testing.TestMatrices;
  * and empty rows at the tail of the grid (n_rows not a multiple of rows per block); the same
  * for the accumulating form of each variant.
  */
-@Tag("gpu")
+@GpuTest
 class CudaSpmmVariantsTest {
     private static final int[] WIDTHS = {4, 32, 64, 132, 256, 260, 513};
     private static CudaBackend backend;

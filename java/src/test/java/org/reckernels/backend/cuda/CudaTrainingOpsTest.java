@@ -1,13 +1,13 @@
 package org.reckernels.backend.cuda;
 
+import org.reckernels.testing.GpuTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.TrainingOpsContract;
 
 /** The training-op contract (fill, axpby, BPR, L2 rows, Adam) on the CUDA backend. */
-@Tag("gpu")
+@GpuTest
 class CudaTrainingOpsTest extends TrainingOpsContract {
     private static CudaBackend backend;
 
