@@ -1,10 +1,10 @@
 package org.reckernels.testing;
 
-import org.reckernels.testing.GpuTest;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,7 +18,7 @@ import org.reckernels.backend.cuda.CudaProbe;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@GpuTest
+@Tag("gpu")
 @ExtendWith(GpuTest.Condition.class)
 public @interface GpuTest {
 
