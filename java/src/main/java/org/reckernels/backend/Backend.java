@@ -183,4 +183,66 @@ public interface Backend extends AutoCloseable {
      */
     void alsConjugateGradientStep(SparseMatrix interactions, Matrix fixedFactors, Matrix gramian, Matrix factors,
                                   AlsParams params);
+
+    // ---- embedding bags, FM and logistic loss (kernels/embedding.cu, kernels/fm.cu; kept at the end) ----
+
+    /**
+     * Table-batched embedding-bag forward: every table and every (table, sample) bag in one call.
+     * Layout, pooling and the empty-bag rule (zeros) are documented in {@link EmbeddingBags}:
+     * <pre>
+     *   W: (R x d);  tableOffsets: (T + 1);  indices: (nnz) local row ids;  offsets: (T·B + 1), bag g = t·B + b
+     *   out[b, t·d .. (t+1)·d) = Σ_{k in bag(t, b)} w_k · W[tableOffsets[t] + indices[k]]   (SUM; MEAN divides by len)
+     *   NONE: out[k] = w_k · W[tableOffsets[t] + indices[k]],  out: (nnz x d)
+     * </pre>
+     * {@code perSampleWeights} may be null (all w_k = 1). out is overwritten. The Java backend checks every index
+     * against its own table and offsets for monotonicity; the CUDA backend checks indices against the largest
+     * table and offsets against [0, nnz] on the host, and its kernels skip (contribute nothing for) an index
+     * outside its table, so they never read outside W.
+     */
+    void embeddingBagForward(Matrix weights, long[] tableOffsets, IndexVector indices, IndexVector offsets,
+                             Matrix perSampleWeights, EmbeddingBags.Pooling pooling, Matrix out);
+
+    /**
+     * Embedding-bag backward fused with a sparse optimizer row update. The per-row gradient
+     * <pre>
+     *   g_r = Σ_{k : row(k) = r} c_k · gradOut[bag(k)]      c_k = w_k (SUM), 1/len(bag) (MEAN);  NONE: gradOut[k]
+     * </pre>
+     * is reduced over duplicate indices first (segment reduce in ascending k, the order of a stable sort of
+     * (row, k) pairs), then each touched row is updated once by {@code optimizer} (see
+     * {@link EmbeddingBags.OptimizerKind} for the formulas and the state shapes; state2 is Adam's v, else null).
+     * Rows not in the batch are untouched (lazy state). No float atomics: the result is bitwise reproducible
+     * run to run on a backend, whatever the thread count or launch shape. {@code step} (t >= 1) is read by Adam.
+     */
+    void embeddingBagBackward(Matrix weights, long[] tableOffsets, IndexVector indices, IndexVector offsets,
+                              Matrix perSampleWeights, EmbeddingBags.Pooling pooling, Matrix gradOut,
+                              EmbeddingBags.SparseOptimizer optimizer, Matrix state1, Matrix state2, long step);
+
+    /**
+     * Factorization-machine logits from pooled field embeddings, by the sum-square identity:
+     * <pre>
+     *   v: (B x F·d), field f of sample b at columns [f·d, (f+1)·d);  linear: null or (B x L);  logits: (B x 1)
+     *   logits[b] = Σ_l linear[b, l] + ½ Σ_c [ (Σ_f v[b,f,c])² − Σ_f v[b,f,c]² ]
+     * </pre>
+     * (feature values x_i are folded into v by the embedding bag's per-sample weights). logits is overwritten.
+     */
+    void fmForward(Matrix v, int fields, Matrix linear, Matrix logits);
+
+    /**
+     * Backward of {@link #fmForward}: with g_b = gradLogits[b] and S[b,c] = Σ_f v[b,f,c],
+     * <pre>
+     *   gradV[b, f, c] = g_b · (S[b,c] − v[b,f,c]);   gradLinear[b, l] = g_b   (when gradLinear is not null)
+     * </pre>
+     * gradV (B x F·d) and gradLinear (B x L) are overwritten; gradV must differ from v.
+     */
+    void fmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear);
+
+    /**
+     * Fused logistic loss and gradient over logits z and labels y in [0, 1], all (B x 1):
+     * <pre>
+     *   lossSum += Σ_b softplus(z_b) − y_b·z_b        (unscaled; = binary cross-entropy of σ(z))
+     *   grad[b]  = scale · (σ(z_b) − y_b)             overwritten; grad may be logits (in place)
+     * </pre>
+     * The CUDA backend adds per-block partial losses with atomics (the loss's last bits may vary).
+     */
+    void logisticLossGrad(Matrix logits, Matrix labels, float scale, Matrix grad, Matrix lossSum);
 }

@@ -56,6 +56,9 @@ final class TrainCommand {
             throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf or ials");
         }
         String modelName = args[0];
+        if (modelName.equals("fm")) {
+            return FmCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+        }
         if (modelName.equals("ials")) {
             return IalsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
         }

@@ -110,6 +110,8 @@ public final class CudaBackend implements Backend {
         java.util.List<String> entries = new java.util.ArrayList<>(SpmmLauncher.entryPoints());
         entries.addAll(TrainingLauncher.entryPoints());
         entries.addAll(NgcfLauncher.entryPoints());
+        entries.addAll(EmbeddingLauncher.entryPoints());
+        entries.addAll(FmLauncher.entryPoints());
         return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
@@ -346,7 +348,7 @@ public final class CudaBackend implements Backend {
         } catch (RuntimeException e) {
             first = e;
         }
-        for (AutoCloseable part : new AutoCloseable[] {gemm, rowPtr, module, ctx}) {
+        for (AutoCloseable part : new AutoCloseable[] {gemm, rowPtr, this::closeEmbedding, module, ctx}) {
             try {
                 part.close();
             } catch (Exception e) {
@@ -523,5 +525,106 @@ public final class CudaBackend implements Backend {
             }
         }
         l.launch(r, v, g, x, d, params);
+    }
+
+    // ---- embedding bags, FM and logistic loss (kernels/embedding.cu, kernels/fm.cu; kept at the end) ----
+
+    // Created on first use (field initializers would run before the constructor sets ctx and module).
+    private EmbeddingLauncher embeddingLauncher;
+    private FmLauncher fmLauncher;
+
+    private synchronized EmbeddingLauncher embedding() {
+        if (embeddingLauncher == null) {
+            embeddingLauncher = new EmbeddingLauncher(ctx, module);
+        }
+        return embeddingLauncher;
+    }
+
+    private synchronized FmLauncher fm() {
+        if (fmLauncher == null) {
+            fmLauncher = new FmLauncher(ctx, module);
+        }
+        return fmLauncher;
+    }
+
+    private void closeEmbedding() {
+        if (embeddingLauncher != null) {
+            embeddingLauncher.close();
+        }
+    }
+
+    private DeviceMatrix ownOrNull(Matrix m, String op, String role) {
+        return m == null ? null : own(m, op, role);
+    }
+
+    @Override
+    public void embeddingBagForward(Matrix weights, long[] tableOffsets, IndexVector indices, IndexVector offsets,
+                                    Matrix perSampleWeights, org.reckernels.backend.EmbeddingBags.Pooling pooling,
+                                    Matrix out) {
+        String op = "embeddingBagForward";
+        var shape = org.reckernels.backend.EmbeddingBags.checkForward(weights, tableOffsets, indices, offsets,
+                perSampleWeights, pooling, out);
+        DeviceMatrix dw = own(weights, op, "weights");
+        DeviceIndexVector di = ownIndex(indices, op, "indices");
+        DeviceIndexVector doff = ownIndex(offsets, op, "offsets");
+        DeviceMatrix dp = ownOrNull(perSampleWeights, op, "perSampleWeights");
+        DeviceMatrix dout = own(out, op, "out");
+        ctx.makeCurrent();
+        embedding().forward(dw, tableOffsets, di, doff, dp, pooling, dout, shape);
+    }
+
+    @Override
+    public void embeddingBagBackward(Matrix weights, long[] tableOffsets, IndexVector indices, IndexVector offsets,
+                                     Matrix perSampleWeights, org.reckernels.backend.EmbeddingBags.Pooling pooling,
+                                     Matrix gradOut, org.reckernels.backend.EmbeddingBags.SparseOptimizer optimizer,
+                                     Matrix state1, Matrix state2, long step) {
+        String op = "embeddingBagBackward";
+        var shape = org.reckernels.backend.EmbeddingBags.checkBackward(weights, tableOffsets, indices, offsets,
+                perSampleWeights, pooling, gradOut, optimizer, state1, state2, step);
+        DeviceMatrix dw = own(weights, op, "weights");
+        DeviceIndexVector di = ownIndex(indices, op, "indices");
+        DeviceIndexVector doff = ownIndex(offsets, op, "offsets");
+        DeviceMatrix dp = ownOrNull(perSampleWeights, op, "perSampleWeights");
+        DeviceMatrix dg = own(gradOut, op, "gradOut");
+        DeviceMatrix ds1 = ownOrNull(state1, op, "state1");
+        DeviceMatrix ds2 = ownOrNull(state2, op, "state2");
+        ctx.makeCurrent();
+        embedding().backward(dw, tableOffsets, di, doff, dp, pooling, dg, optimizer, ds1, ds2, step, shape);
+    }
+
+    @Override
+    public void fmForward(Matrix v, int fields, Matrix linear, Matrix logits) {
+        int d = org.reckernels.backend.EmbeddingBags.checkFm("fmForward", v, fields, linear, logits);
+        DeviceMatrix dv = own(v, "fmForward", "v");
+        DeviceMatrix dl = ownOrNull(linear, "fmForward", "linear");
+        DeviceMatrix dz = own(logits, "fmForward", "logits");
+        ctx.makeCurrent();
+        fm().forward(dv, fields, d, dl, dz);
+    }
+
+    @Override
+    public void fmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear) {
+        int d = org.reckernels.backend.EmbeddingBags.checkFm("fmBackward", v, fields, gradLinear, gradLogits);
+        Shapes.requireSameShape("fmBackward", v, gradV);
+        if (gradV == v) {
+            throw new IllegalArgumentException("fmBackward: gradV must differ from v");
+        }
+        DeviceMatrix dv = own(v, "fmBackward", "v");
+        DeviceMatrix dg = own(gradLogits, "fmBackward", "gradLogits");
+        DeviceMatrix dgv = own(gradV, "fmBackward", "gradV");
+        DeviceMatrix dgl = ownOrNull(gradLinear, "fmBackward", "gradLinear");
+        ctx.makeCurrent();
+        fm().backward(dv, fields, d, dg, dgv, dgl);
+    }
+
+    @Override
+    public void logisticLossGrad(Matrix logits, Matrix labels, float scale, Matrix grad, Matrix lossSum) {
+        org.reckernels.backend.EmbeddingBags.checkLogistic(logits, labels, grad, lossSum);
+        DeviceMatrix dz = own(logits, "logisticLossGrad", "logits");
+        DeviceMatrix dy = own(labels, "logisticLossGrad", "labels");
+        DeviceMatrix dg = own(grad, "logisticLossGrad", "grad");
+        DeviceMatrix dl = own(lossSum, "logisticLossGrad", "lossSum");
+        ctx.makeCurrent();
+        fm().logistic(dz, dy, scale, dg, dl);
     }
 }

@@ -293,6 +293,9 @@ public final class JavaBackend implements Backend {
 
     @Override
     public void close() {
+        if (ctrOps != null) {
+            ctrOps.close();
+        }
         parallel.close();
     }
 
@@ -532,5 +535,74 @@ public final class JavaBackend implements Backend {
         long[] bounds = nnzBalancedBounds(r, chunks);
         parallel.forEach(chunks, t -> AlsSolver.solveRows(kernels, r, v.segment(), v.rows(), gram, x.segment(), d, params,
                 bounds[t], bounds[t + 1]));
+    }
+
+    // ---- embedding bags, FM and logistic loss (kept at the end of the class; see CtrOps) ----
+
+    private volatile CtrOps ctrOps;
+
+    private CtrOps ctr() {
+        CtrOps c = ctrOps;
+        if (c == null) {
+            synchronized (this) {
+                c = ctrOps;
+                if (c == null) {
+                    c = new CtrOps(parallel, kernels instanceof ScalarKernels ? new ScalarCtrKernels() : new VectorCtrKernels());
+                    ctrOps = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public void embeddingBagForward(Matrix weights, long[] tableOffsets, IndexVector indices, IndexVector offsets,
+                                    Matrix perSampleWeights, org.reckernels.backend.EmbeddingBags.Pooling pooling,
+                                    Matrix out) {
+        String op = "embeddingBagForward";
+        var shape = org.reckernels.backend.EmbeddingBags.checkForward(weights, tableOffsets, indices, offsets,
+                perSampleWeights, pooling, out);
+        ctr().forward(host(weights, op, "weights"), tableOffsets, index(indices, op, "indices"),
+                index(offsets, op, "offsets"), perSampleWeights == null ? null : host(perSampleWeights, op, "perSampleWeights"),
+                pooling, host(out, op, "out"), shape);
+    }
+
+    @Override
+    public void embeddingBagBackward(Matrix weights, long[] tableOffsets, IndexVector indices, IndexVector offsets,
+                                     Matrix perSampleWeights, org.reckernels.backend.EmbeddingBags.Pooling pooling,
+                                     Matrix gradOut, org.reckernels.backend.EmbeddingBags.SparseOptimizer optimizer,
+                                     Matrix state1, Matrix state2, long step) {
+        String op = "embeddingBagBackward";
+        var shape = org.reckernels.backend.EmbeddingBags.checkBackward(weights, tableOffsets, indices, offsets,
+                perSampleWeights, pooling, gradOut, optimizer, state1, state2, step);
+        ctr().backward(host(weights, op, "weights"), tableOffsets, index(indices, op, "indices"),
+                index(offsets, op, "offsets"), perSampleWeights == null ? null : host(perSampleWeights, op, "perSampleWeights"),
+                pooling, host(gradOut, op, "gradOut"), optimizer, state1 == null ? null : host(state1, op, "state1"),
+                state2 == null ? null : host(state2, op, "state2"), step, shape);
+    }
+
+    @Override
+    public void fmForward(Matrix v, int fields, Matrix linear, Matrix logits) {
+        org.reckernels.backend.EmbeddingBags.checkFm("fmForward", v, fields, linear, logits);
+        ctr().fmForward(host(v, "fmForward", "v"), fields, linear == null ? null : host(linear, "fmForward", "linear"),
+                host(logits, "fmForward", "logits"));
+    }
+
+    @Override
+    public void fmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear) {
+        org.reckernels.backend.EmbeddingBags.checkFm("fmBackward", v, fields, gradLinear, gradLogits);
+        Shapes.requireSameShape("fmBackward", v, gradV);
+        if (gradV == v) {
+            throw new IllegalArgumentException("fmBackward: gradV must differ from v");
+        }
+        ctr().fmBackward(host(v, "fmBackward", "v"), fields, host(gradLogits, "fmBackward", "gradLogits"),
+                host(gradV, "fmBackward", "gradV"), gradLinear == null ? null : host(gradLinear, "fmBackward", "gradLinear"));
+    }
+
+    @Override
+    public void logisticLossGrad(Matrix logits, Matrix labels, float scale, Matrix grad, Matrix lossSum) {
+        org.reckernels.backend.EmbeddingBags.checkLogistic(logits, labels, grad, lossSum);
+        ctr().logisticLossGrad(host(logits, "logisticLossGrad", "logits"), host(labels, "logisticLossGrad", "labels"),
+                scale, host(grad, "logisticLossGrad", "grad"), host(lossSum, "logisticLossGrad", "lossSum"));
     }
 }

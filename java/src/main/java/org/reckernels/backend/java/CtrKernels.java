@@ -1,0 +1,42 @@
+package org.reckernels.backend.java;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Inner loops of the embedding-bag, sparse-optimizer and FM ops on the Java backend ({@link CtrOps}
+ * splits the work). Two implementations, chosen with {@link HostKernels}: {@link VectorCtrKernels}
+ * (Vector API) and {@link ScalarCtrKernels}. Offsets are in floats; segments are float32 row-major.
+ */
+interface CtrKernels {
+
+    String describe();
+
+    /** {@code y[yo .. yo+d) = a·x[xo .. xo+d)}. */
+    void scaleCopy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int d);
+
+    /** {@code y[yo .. yo+d) += a·x[xo .. xo+d)} (one fused multiply-add per element). */
+    void axpy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int d);
+
+    /** {@code y[yo .. yo+d) = 0}. */
+    void zero(MemorySegment y, long yo, int d);
+
+    /** Σ_j g[go + j]² as a float sum. */
+    float sumSquares(MemorySegment g, long go, int d);
+
+    /** Adagrad on one row: {@code h += g²;  w −= lr·g / (sqrt(h) + eps)}. */
+    void adagradRow(MemorySegment w, long wo, MemorySegment h, long ho, MemorySegment g, long go, int d, float lr,
+                    float eps);
+
+    /** {@code w −= coef·g} (SGD, and row-wise Adagrad with coef = lr / (sqrt(h_r) + eps)). */
+    void stepRow(MemorySegment w, long wo, MemorySegment g, long go, int d, float coef);
+
+    /** Adam on one row with {@code c1 = lr/(1−β1^t)}, {@code c2 = 1/sqrt(1−β2^t)} (as rk_adam_f32). */
+    void adamRow(MemorySegment w, long wo, MemorySegment m, MemorySegment v, long so, MemorySegment g, long go, int d,
+                 float beta1, float beta2, float eps, float c1, float c2);
+
+    /** ½ Σ_c [(Σ_f v[f·d + c])² − Σ_f v[f·d + c]²] for the fields·d floats at base. */
+    float fmInteraction(MemorySegment v, long base, int fields, int d);
+
+    /** {@code gv[gbase + f·d + c] = g·(Σ_h v[base + h·d + c] − v[base + f·d + c])}. */
+    void fmGrad(MemorySegment v, long base, int fields, int d, float g, MemorySegment gv, long gbase);
+}

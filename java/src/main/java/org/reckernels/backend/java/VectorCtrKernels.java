@@ -1,0 +1,133 @@
+package org.reckernels.backend.java;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API {@link CtrKernels}: one vector (masked at the tail) per column chunk of a row; the FM
+ * sums over fields stay in registers per chunk, so each pooled vector is read once per pass.
+ */
+final class VectorCtrKernels implements CtrKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    @Override
+    public String describe() {
+        return "vector(" + S.vectorBitSize() + "-bit)";
+    }
+
+    private static FloatVector load(MemorySegment s, long o, int c, int d) {
+        long b = (o + c) * Float.BYTES;
+        return c + L <= d ? FloatVector.fromMemorySegment(S, s, b, LE)
+                : FloatVector.fromMemorySegment(S, s, b, LE, S.indexInRange(c, d));
+    }
+
+    private static void store(FloatVector v, MemorySegment s, long o, int c, int d) {
+        long b = (o + c) * Float.BYTES;
+        if (c + L <= d) {
+            v.intoMemorySegment(s, b, LE);
+        } else {
+            v.intoMemorySegment(s, b, LE, S.indexInRange(c, d));
+        }
+    }
+
+    @Override
+    public void scaleCopy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int d) {
+        for (int c = 0; c < d; c += L) {
+            store(load(x, xo, c, d).mul(a), y, yo, c, d);
+        }
+    }
+
+    @Override
+    public void axpy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int d) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (int c = 0; c < d; c += L) {
+            store(load(x, xo, c, d).fma(av, load(y, yo, c, d)), y, yo, c, d);
+        }
+    }
+
+    @Override
+    public void zero(MemorySegment y, long yo, int d) {
+        FloatVector z = FloatVector.zero(S);
+        for (int c = 0; c < d; c += L) {
+            store(z, y, yo, c, d);
+        }
+    }
+
+    @Override
+    public float sumSquares(MemorySegment g, long go, int d) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int c = 0; c < d; c += L) {
+            FloatVector x = load(g, go, c, d); // masked lanes load 0
+            acc = x.fma(x, acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void adagradRow(MemorySegment w, long wo, MemorySegment h, long ho, MemorySegment g, long go, int d, float lr,
+                           float eps) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector gv = load(g, go, c, d);
+            FloatVector hv = gv.fma(gv, load(h, ho, c, d));
+            store(hv, h, ho, c, d);
+            FloatVector step = gv.mul(lr).div(hv.sqrt().add(eps));
+            store(load(w, wo, c, d).sub(step), w, wo, c, d);
+        }
+    }
+
+    @Override
+    public void stepRow(MemorySegment w, long wo, MemorySegment g, long go, int d, float coef) {
+        axpy(-coef, g, go, w, wo, d);
+    }
+
+    @Override
+    public void adamRow(MemorySegment w, long wo, MemorySegment m, MemorySegment v, long so, MemorySegment g, long go,
+                        int d, float beta1, float beta2, float eps, float c1, float c2) {
+        FloatVector b1 = FloatVector.broadcast(S, beta1);
+        FloatVector b2 = FloatVector.broadcast(S, beta2);
+        for (int c = 0; c < d; c += L) {
+            FloatVector gv = load(g, go, c, d);
+            FloatVector mv = b1.fma(load(m, so, c, d), gv.mul(1f - beta1));
+            FloatVector vv = b2.fma(load(v, so, c, d), gv.mul(1f - beta2).mul(gv));
+            store(mv, m, so, c, d);
+            store(vv, v, so, c, d);
+            FloatVector step = mv.mul(c1).div(vv.sqrt().mul(c2).add(eps));
+            store(load(w, wo, c, d).sub(step), w, wo, c, d);
+        }
+    }
+
+    @Override
+    public float fmInteraction(MemorySegment v, long base, int fields, int d) {
+        FloatVector total = FloatVector.zero(S);
+        for (int c = 0; c < d; c += L) {
+            FloatVector s = FloatVector.zero(S);
+            FloatVector q = FloatVector.zero(S);
+            for (int f = 0; f < fields; f++) {
+                FloatVector x = load(v, base + (long) f * d, c, d);
+                s = s.add(x);
+                q = x.fma(x, q);
+            }
+            total = total.add(s.fma(s, q.neg()));
+        }
+        return 0.5f * total.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void fmGrad(MemorySegment v, long base, int fields, int d, float g, MemorySegment gv, long gbase) {
+        for (int c = 0; c < d; c += L) {
+            FloatVector s = FloatVector.zero(S);
+            for (int f = 0; f < fields; f++) {
+                s = s.add(load(v, base + (long) f * d, c, d));
+            }
+            for (int f = 0; f < fields; f++) {
+                long o = (long) f * d;
+                store(s.sub(load(v, base + o, c, d)).mul(g), gv, gbase + o, c, d);
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package org.reckernels.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.EmbeddingBags;
+import org.reckernels.backend.EmbeddingBags.Pooling;
+import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
+import org.reckernels.io.TableFile;
+import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.IndexVector;
+import org.reckernels.tensor.Matrix;
+
+/**
+ * A second-order factorization machine over one-hot categorical fields, composed of backend ops:
+ * <pre>
+ *   logit(x) = b + Σ_f w[f][x_f] + ½ Σ_c [(Σ_f v[f][x_f][c])² − Σ_f v[f][x_f][c]²]
+ *   V: (R x d) all fields' embeddings (table-batched, R = Σ vocab);  W: (R + 1 x 1) first-order weights,
+ *   whose last one-row table is the bias b (every sample looks it up, so its gradient is the batch sum)
+ * </pre>
+ * One training step = 2 embedding-bag forwards, fmForward, logisticLossGrad, fmBackward and 2 fused
+ * embedding-bag backward + sparse-optimizer updates. Batch buffers are allocated once per batch size.
+ * Inputs are sample-major ids {@code (B x F)}; they are transposed to the table-major bags of the ops.
+ */
+public final class FactorizationMachine implements AutoCloseable {
+    private final Backend backend;
+    private final int[] vocab;
+    private final int dim;
+    private final long[] tablesV;
+    private final long[] tablesW;
+    private final Matrix v;
+    private final Matrix w;
+    private final SparseOptimizer optimizer;
+    private Matrix stateV1;
+    private Matrix stateV2;
+    private Matrix stateW1;
+    private Matrix stateW2;
+    private long step;
+    private Buffers buffers;
+
+    private FactorizationMachine(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, HostMatrix hv,
+                                 HostMatrix hw) {
+        this.backend = backend;
+        this.vocab = vocab.clone();
+        this.dim = dim;
+        this.optimizer = optimizer;
+        this.tablesV = new long[vocab.length + 1];
+        this.tablesW = new long[vocab.length + 2];
+        for (int f = 0; f < vocab.length; f++) {
+            tablesV[f + 1] = tablesV[f] + vocab[f];
+            tablesW[f + 1] = tablesV[f + 1];
+        }
+        tablesW[vocab.length + 1] = tablesW[vocab.length] + 1;
+        this.v = backend.upload(hv);
+        this.w = backend.upload(hw);
+        long r = tablesV[vocab.length];
+        switch (optimizer.kind()) {
+            case SGD -> { }
+            case ADAGRAD -> {
+                stateV1 = backend.allocate(r, dim);
+                stateW1 = backend.allocate(r + 1, 1);
+            }
+            case ROWWISE_ADAGRAD -> {
+                stateV1 = backend.allocate(r, 1);
+                stateW1 = backend.allocate(r + 1, 1);
+            }
+            case ADAM -> {
+                stateV1 = backend.allocate(r, dim);
+                stateV2 = backend.allocate(r, dim);
+                stateW1 = backend.allocate(r + 1, 1);
+                stateW2 = backend.allocate(r + 1, 1);
+            }
+        }
+    }
+
+    /** A new model: V ~ N(0, initStd²), W = 0, bias = 0. */
+    public static FactorizationMachine create(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer,
+                                              float initStd, long seed) {
+        if (vocab.length < 1 || dim < 1) {
+            throw new IllegalArgumentException("FactorizationMachine: needs >= 1 field and dim >= 1 (got " + vocab.length
+                    + " fields, dim " + dim + ")");
+        }
+        long r = 0;
+        for (int n : vocab) {
+            if (n < 1) {
+                throw new IllegalArgumentException("FactorizationMachine: vocab sizes must be >= 1: " + Arrays.toString(vocab));
+            }
+            r += n;
+        }
+        Random rnd = new Random(seed);
+        try (HostMatrix hv = HostMatrix.zeros(r, dim); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
+            for (long i = 0; i < r; i++) {
+                for (int c = 0; c < dim; c++) {
+                    hv.set(i, c, (float) (rnd.nextGaussian() * initStd));
+                }
+            }
+            return new FactorizationMachine(backend, vocab, dim, optimizer, hv, hw);
+        }
+    }
+
+    public int fields() {
+        return vocab.length;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Device/host buffers of one batch size. */
+    private final class Buffers implements AutoCloseable {
+        final int b;
+        final IndexVector offV;
+        final IndexVector offW;
+        final Matrix pooled;
+        final Matrix linear;
+        final Matrix logits;
+        final Matrix grad;
+        final Matrix gradV;
+        final Matrix gradLin;
+        final Matrix loss;
+        final int[] idxV;
+        final int[] idxW;
+
+        Buffers(int b) {
+            this.b = b;
+            int f = vocab.length;
+            int[] ov = new int[f * b + 1];
+            for (int i = 0; i < ov.length; i++) {
+                ov[i] = i;
+            }
+            int[] ow = new int[(f + 1) * b + 1];
+            for (int i = 0; i < ow.length; i++) {
+                ow[i] = i;
+            }
+            offV = backend.upload(ov);
+            offW = backend.upload(ow);
+            pooled = backend.allocate(b, (long) f * dim);
+            linear = backend.allocate(b, f + 1);
+            logits = backend.allocate(b, 1);
+            grad = backend.allocate(b, 1);
+            gradV = backend.allocate(b, (long) f * dim);
+            gradLin = backend.allocate(b, f + 1);
+            loss = backend.allocate(1, 1);
+            idxV = new int[f * b];
+            idxW = new int[(f + 1) * b]; // the last B entries stay 0: the bias row
+        }
+
+        /** Transposes sample-major ids [from, from + b) into the table-major index arrays. */
+        void fill(int[] ids, int from) {
+            int f = vocab.length;
+            for (int s = 0; s < b; s++) {
+                int base = (from + s) * f;
+                for (int t = 0; t < f; t++) {
+                    int id = ids[base + t];
+                    idxV[t * b + s] = id;
+                    idxW[t * b + s] = id;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : new AutoCloseable[] {offV, offW, pooled, linear, logits, grad, gradV, gradLin, loss}) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing tensors does not fail
+                }
+            }
+        }
+    }
+
+    private Buffers buffers(int b) {
+        if (buffers == null || buffers.b != b) {
+            if (buffers != null) {
+                buffers.close();
+            }
+            buffers = new Buffers(b);
+        }
+        return buffers;
+    }
+
+    /** Forward into buf.logits for samples [from, from + b) of ids; returns the uploaded index vectors. */
+    private IndexVector[] forward(Buffers buf, int[] ids, int from) {
+        buf.fill(ids, from);
+        IndexVector iv = backend.upload(buf.idxV);
+        IndexVector iw = backend.upload(buf.idxW);
+        backend.embeddingBagForward(v, tablesV, iv, buf.offV, null, Pooling.SUM, buf.pooled);
+        backend.embeddingBagForward(w, tablesW, iw, buf.offW, null, Pooling.SUM, buf.linear);
+        backend.fmForward(buf.pooled, vocab.length, buf.linear, buf.logits);
+        return new IndexVector[] {iv, iw};
+    }
+
+    /**
+     * One optimizer step on samples [from, from + b) of sample-major {@code ids} (n x F) with labels
+     * {@code labels} (uploaded, (b x 1)); the mean logistic loss is the gradient's scale. Returns the summed loss.
+     */
+    public double trainStep(int[] ids, int from, int b, Matrix labels) {
+        Buffers buf = buffers(b);
+        IndexVector[] iv = forward(buf, ids, from);
+        try {
+            backend.fill(buf.loss, 0f);
+            backend.logisticLossGrad(buf.logits, labels, 1f / b, buf.grad, buf.loss);
+            backend.fmBackward(buf.pooled, vocab.length, buf.grad, buf.gradV, buf.gradLin);
+            step++;
+            backend.embeddingBagBackward(v, tablesV, iv[0], buf.offV, null, Pooling.SUM, buf.gradV, optimizer, stateV1,
+                    stateV2, step);
+            backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
+                    stateW2, step);
+            try (HostMatrix l = HostMatrix.zeros(1, 1)) {
+                backend.download(buf.loss, l);
+                return l.get(0, 0);
+            }
+        } finally {
+            iv[0].close();
+            iv[1].close();
+        }
+    }
+
+    /** Logits of every sample of sample-major ids (n x F), in batches of {@code batch}. */
+    public float[] predictLogits(int[] ids, int n, int batch) {
+        float[] out = new float[n];
+        for (int from = 0; from < n; from += batch) {
+            int b = Math.min(batch, n - from);
+            Buffers buf = buffers(b);
+            IndexVector[] iv = forward(buf, ids, from);
+            try (HostMatrix z = HostMatrix.zeros(b, 1)) {
+                backend.download(buf.logits, z);
+                System.arraycopy(z.toArray(), 0, out, from, b);
+            } finally {
+                iv[0].close();
+                iv[1].close();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Saves the model as one table (R + 1) x (d + 1): row r holds v[r] then w[r]; the last row holds zeros
+     * then the bias. Metadata: model, vocab, dim.
+     */
+    public void save(Path file, Map<String, String> extra) throws IOException {
+        long r = tablesV[vocab.length];
+        try (HostMatrix hv = HostMatrix.zeros(r, dim); HostMatrix hw = HostMatrix.zeros(r + 1, 1);
+             HostMatrix t = HostMatrix.zeros(r + 1, dim + 1L)) {
+            backend.download(v, hv);
+            backend.download(w, hw);
+            for (long i = 0; i <= r; i++) {
+                for (int c = 0; c < dim && i < r; c++) {
+                    t.set(i, c, hv.get(i, c));
+                }
+                t.set(i, dim, hw.get(i, 0));
+            }
+            Map<String, String> meta = new LinkedHashMap<>(extra);
+            meta.put("model", "fm");
+            meta.put("dim", Integer.toString(dim));
+            meta.put("vocab", Arrays.toString(vocab).replaceAll("[\\[\\] ]", ""));
+            TableFile.write(file, meta, t);
+        }
+    }
+
+    /** Loads a model saved by {@link #save} onto {@code backend} (optimizer state starts fresh). */
+    public static FactorizationMachine load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
+        TableFile.Loaded l = TableFile.read(file);
+        try (HostMatrix t = l.table()) {
+            Map<String, String> m = l.metadata();
+            if (!"fm".equals(m.get("model"))) {
+                throw new IllegalArgumentException(file + ": not an FM model file (model = " + m.get("model") + ")");
+            }
+            int dim = Integer.parseInt(m.get("dim"));
+            int[] vocab = Arrays.stream(m.get("vocab").split(",")).mapToInt(Integer::parseInt).toArray();
+            long r = Arrays.stream(vocab).asLongStream().sum();
+            if (t.rows() != r + 1 || t.cols() != dim + 1L) {
+                throw new IllegalArgumentException(file + ": table is " + t.shape() + ", metadata implies " + (r + 1) + "x"
+                        + (dim + 1));
+            }
+            try (HostMatrix hv = HostMatrix.zeros(r, dim); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
+                for (long i = 0; i <= r; i++) {
+                    for (int c = 0; c < dim && i < r; c++) {
+                        hv.set(i, c, t.get(i, c));
+                    }
+                    hw.set(i, 0, t.get(i, dim));
+                }
+                return new FactorizationMachine(backend, vocab, dim, optimizer, hv, hw);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (buffers != null) {
+            buffers.close();
+        }
+        for (Matrix m : new Matrix[] {v, w, stateV1, stateV2, stateW1, stateW2}) {
+            if (m != null) {
+                m.close();
+            }
+        }
+    }
+}
