@@ -524,4 +524,11 @@ public final class CudaBackend implements Backend {
         }
         l.launch(r, v, g, x, d, params);
     }
+
+    // ---- SGNS (kept at the end of the class) ----
+
+    @Override
+    public org.reckernels.backend.SgnsJob.SgnsResult sgnsTrain(Matrix input, Matrix output, org.reckernels.backend.SgnsJob job) {
+        throw new UnsupportedOperationException("sgnsTrain: not yet on the cuda backend");
+    }
 }
