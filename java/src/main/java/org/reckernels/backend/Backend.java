@@ -245,4 +245,21 @@ public interface Backend extends AutoCloseable {
      * The CUDA backend adds per-block partial losses with atomics (the loss's last bits may vary).
      */
     void logisticLossGrad(Matrix logits, Matrix labels, float scale, Matrix grad, Matrix lossSum);
+
+    // ---- SGNS: word2vec / Item2Vec skip-gram with negative sampling (kept at the end; kernels/sgns.cu) ----
+
+    /**
+     * Trains skip-gram negative-sampling vectors over a corpus, in place, Hogwild style (threads or
+     * thread blocks update shared rows without locks, as the word2vec C tool does):
+     * <pre>
+     *   input IN: (V x d) the item/word vectors;  output OUT: (V x d) the context ("syn1neg") vectors
+     *   per kept position with center w and contexts c (dynamic window or whole sequence), targets
+     *   o_0 = w (label 1) and k negatives from job.negatives() (label 0), lr alpha(t):
+     *     G = alpha · (label − σ(IN[c]·OUT[o]ᵀ))      (σ clipped to 0/1 beyond |x| > 6, as word2vec)
+     *     IN[c] += G·OUT[o];   OUT[o] += Gᵀ·IN[c]
+     * </pre>
+     * V = job.negatives().size(). Results depend on thread timing (Hogwild); the schedule and the
+     * random draws are fixed by job.seed(). Returns words processed (word2vec counting) and seconds.
+     */
+    SgnsJob.SgnsResult sgnsTrain(Matrix input, Matrix output, SgnsJob job);
 }

@@ -59,6 +59,11 @@ public final class Main {
         out.println("  train ials [options]              implicit ALS (conjugate gradient) + full-ranking evaluation");
         out.println("        --data DIR  --dim D  --sweeps N  --alpha X  --w0 X  --lambda X  --nu X  --cg-steps N");
         out.println("        --seed S  --init-std X  --eval-every N  --objective true|false  --save FILE  --backend B");
+        out.println("  train item2vec [options]          word2vec/Item2Vec skip-gram negative sampling (default data: synthetic sessions)");
+        out.println("        --data FILE (one sequence per line, or CSV session_id,item[,time])  --format text|csv");
+        out.println("        --vector-size D  --window W  --min-count N  --negative K  --ns-exponent X  --sample T  --alpha X");
+        out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --query ITEM");
+        out.println("        --save FILE  --export FILE (word2vec text)  --backend B");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println();
         out.println("backend selection: --backend, else -Dreckernels.backend, else $RECKERNELS_BACKEND, else auto");

@@ -53,7 +53,7 @@ final class TrainCommand {
 
     static int run(String[] args, PrintStream out) throws IOException {
         if (args.length == 0) {
-            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf or ials");
+            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ials or item2vec");
         }
         String modelName = args[0];
         if (modelName.equals("fm")) {
@@ -61,6 +61,9 @@ final class TrainCommand {
         }
         if (modelName.equals("ials")) {
             return IalsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+        }
+        if (modelName.equals("item2vec")) {
+            return Item2VecCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
         }
         Options o = new Options("train", java.util.Arrays.copyOfRange(args, 1, args.length), OPTIONS);
         boolean synthetic = !o.has("data");

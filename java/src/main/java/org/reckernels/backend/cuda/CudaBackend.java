@@ -112,6 +112,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(NgcfLauncher.entryPoints());
         entries.addAll(EmbeddingLauncher.entryPoints());
         entries.addAll(FmLauncher.entryPoints());
+        entries.addAll(SgnsLauncher.entryPoints());
         return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
@@ -627,4 +628,22 @@ public final class CudaBackend implements Backend {
         ctx.makeCurrent();
         fm().logistic(dz, dy, scale, dg, dl);
     }
+
+    // ---- SGNS (kept at the end of the class) ----
+
+    @Override
+    public org.reckernels.backend.SgnsJob.SgnsResult sgnsTrain(Matrix input, Matrix output, org.reckernels.backend.SgnsJob job) {
+        DeviceMatrix in = own(input, "sgnsTrain", "input");
+        DeviceMatrix out = own(output, "sgnsTrain", "output");
+        long v = job.negatives().size();
+        if (in.rows() != v || out.rows() != v || in.cols() != out.cols()) {
+            throw new IllegalArgumentException("sgnsTrain: input " + in.rows() + "x" + in.cols() + " and output " + out.rows() + "x"
+                    + out.cols() + " must both be V x d with V = " + v + " (the vocabulary of the job)");
+        }
+        ctx.makeCurrent();
+        return new SgnsLauncher(ctx, module).train(in, out, job, sgnsMaxGrid);
+    }
+
+    /** Blocks per SGNS launch (tests set 1 for a deterministic run). */
+    volatile int sgnsMaxGrid = SgnsLauncher.MAX_GRID;
 }

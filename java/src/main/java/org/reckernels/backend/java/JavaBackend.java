@@ -605,4 +605,28 @@ public final class JavaBackend implements Backend {
         ctr().logisticLossGrad(host(logits, "logisticLossGrad", "logits"), host(labels, "logisticLossGrad", "labels"),
                 scale, host(grad, "logisticLossGrad", "grad"), host(lossSum, "logisticLossGrad", "lossSum"));
     }
+
+    // ---- SGNS (kept at the end of the class) ----
+
+    @Override
+    public org.reckernels.backend.SgnsJob.SgnsResult sgnsTrain(Matrix input, Matrix output, org.reckernels.backend.SgnsJob job) {
+        HostMatrix in = host(input, "sgnsTrain", "input");
+        HostMatrix out = host(output, "sgnsTrain", "output");
+        long v = job.negatives().size();
+        if (in.rows() != v || out.rows() != v || in.cols() != out.cols()) {
+            throw new IllegalArgumentException("sgnsTrain: input " + in.rows() + "x" + in.cols() + " and output " + out.rows() + "x"
+                    + out.cols() + " must both be V x d with V = " + v + " (the vocabulary of the job)");
+        }
+        if (v * in.cols() > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("sgnsTrain: the java backend holds tables of at most 2^31 floats; " + v + " x "
+                    + in.cols() + " is larger");
+        }
+        // heap copies: the Vector API is fastest on arrays; two copies per training run are negligible
+        float[] a = in.toArray();
+        float[] b = out.toArray();
+        org.reckernels.backend.SgnsJob.SgnsResult r = SgnsCpu.train(a, b, (int) in.cols(), job);
+        java.lang.foreign.MemorySegment.copy(a, 0, in.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, a.length);
+        java.lang.foreign.MemorySegment.copy(b, 0, out.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, b.length);
+        return r;
+    }
 }

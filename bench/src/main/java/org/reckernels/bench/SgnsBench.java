@@ -1,0 +1,271 @@
+package org.reckernels.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.Backends;
+import org.reckernels.data.SequenceCorpus;
+import org.reckernels.model.Item2Vec;
+
+/**
+ * Side by side with the word2vec C tool on one corpus, same threads and parameters
+ * ({@code -cbow 0 -hs 0 -negative 5 -window 5 -size 128 -sample 1e-4 -iter 1 -min-count 5}):
+ * words/s of both (word2vec's counting: every kept token plus one end-of-line token per line,
+ * before subsampling), and nearest-neighbour overlap@10 between our vectors and word2vec's versus
+ * between two word2vec runs with different seeds. Runs are interleaved (word2vec, ours, ...) and the
+ * best and the spread are recorded, since the machine may be shared.
+ *
+ * <p>word2vec is built with gcc outside the project tree. It has no seed option; the bench compiles
+ * a copy whose two hard-coded seeds (next_random = 1 for the initialisation, = thread id for
+ * training) are offset by $W2V_SEED − 1, so seed 1 is the upstream program unchanged.
+ *
+ * <p>Usage: {@code SgnsBench <corpus.txt> <corpusName> <outDir> [threads 2] [repeats 3] [word2vec.c]}
+ */
+public final class SgnsBench {
+    private SgnsBench() {
+    }
+
+    private static final int SIZE = 128;
+    private static final int QUERIES = 2000;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: SgnsBench <corpus.txt> <corpusName> <outDir> [threads 2] [repeats 3] [word2vec.c]");
+            System.exit(2);
+        }
+        Path corpus = Path.of(args[0]);
+        String corpusName = args[1];
+        Path outDir = Path.of(args[2]);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        Path src = Path.of(args.length > 5 ? args[5] : "../shared/peers/word2vec/word2vec.c");
+        Path work = Files.createTempDirectory("sgns-bench");
+        Path w2v = buildWord2vec(src, work);
+
+        List<Double> oursWps = new ArrayList<>();
+        List<Double> oursTrainWps = new ArrayList<>();
+        List<Double> oursVocabSec = new ArrayList<>();
+        List<Double> w2vWallWps = new ArrayList<>();
+        List<Double> w2vReportedWps = new ArrayList<>();
+        long words = 0;
+        Path oursVec = work.resolve("ours.txt");
+        Path w2vVec1 = work.resolve("w2v-seed1.txt");
+        Path w2vVec2 = work.resolve("w2v-seed2.txt");
+        String device;
+        try (Backend backend = Backends.open("java").backend()) {
+            device = "cpu-" + Runtime.getRuntime().availableProcessors() + "c";
+            for (int r = 0; r < repeats; r++) {
+                double[] w = runWord2vec(w2v, corpus, r == 1 ? w2vVec2 : w2vVec1, threads, r == 1 ? 2 : 1);
+                w2vWallWps.add(w[0]);
+                w2vReportedWps.add(w[1]);
+                long t0 = System.nanoTime();
+                SequenceCorpus c = SequenceCorpus.readText(corpus, 5);
+                double vocabSec = (System.nanoTime() - t0) / 1e9;
+                Item2Vec.Params p = new Item2Vec.Params(SIZE, 5, 5, 5, 0.75, 1e-4, 0.025f, 0.025f * 1e-4f, 1, 1 + r, threads, false);
+                Item2Vec.Trained t = Item2Vec.train(backend, c, p, null);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                words = c.wordCount();
+                oursWps.add(words / sec);
+                oursTrainWps.add(t.result().wordsPerSec());
+                oursVocabSec.add(vocabSec);
+                if (r == 0) {
+                    t.model().exportWord2VecText(oursVec);
+                }
+                t.model().close();
+                System.out.printf("run %d: word2vec %,.0f words/s wall (%,.0f self-reported); ours %,.0f words/s incl. vocabulary %.2fs (%,.0f training only)%n",
+                        r + 1, w[0], w[1], words / sec, vocabSec, t.result().wordsPerSec());
+            }
+        }
+        if (repeats < 2) {
+            runWord2vec(w2v, corpus, w2vVec2, threads, 2);
+        }
+        Vectors a = Vectors.read(w2vVec1);
+        Vectors b = Vectors.read(w2vVec2);
+        Vectors o = Vectors.read(oursVec);
+        double w2vSeeds = overlap(a, b, QUERIES);
+        double oursVsW2v = overlap(o, a, QUERIES);
+        double oursVsW2v2 = overlap(o, b, QUERIES);
+        System.out.printf("overlap@10 over the %d most frequent words: word2vec seed 1 vs seed 2 %.4f; ours vs word2vec seed 1 %.4f, seed 2 %.4f%n",
+                QUERIES, w2vSeeds, oursVsW2v, oursVsW2v2);
+
+        double oursBest = max(oursWps);
+        double w2vBest = Math.max(max(w2vWallWps), max(w2vReportedWps));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("corpus", corpusName);
+        settings.put("words", words);
+        settings.put("threads", threads);
+        settings.put("params", "-cbow 0 -hs 0 -negative 5 -window 5 -size 128 -sample 1e-4 -iter 1 -min-count 5 (alpha 0.025)");
+        settings.put("repeats", repeats);
+        settings.put("ours_words_per_s_runs", oursWps);
+        settings.put("ours_training_only_words_per_s_runs", oursTrainWps);
+        settings.put("ours_vocabulary_seconds_runs", oursVocabSec);
+        settings.put("word2vec_wall_words_per_s_runs", w2vWallWps);
+        settings.put("word2vec_self_reported_words_per_s_runs", w2vReportedWps);
+        settings.put("overlap_queries", QUERIES);
+        settings.put("word_counting", "word2vec's train_words: kept tokens + one </s> per line, before subsampling");
+        settings.put("note", "ours: wall time of vocabulary building + training (JIT warm-up included in run 1); word2vec: the better of "
+                + "its whole-process wall time (vocabulary, training, text output) and its own Words/thread/sec x threads "
+                + "(training only, CPU-time based); the machine may be shared, so best of the runs is reported and every run kept");
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("words_per_s", oursBest);
+        metrics.put("overlap@10_vs_word2vec", (oursVsW2v + oursVsW2v2) / 2);
+        Map<String, Double> base = new LinkedHashMap<>();
+        base.put("words_per_s", w2vBest);
+        base.put("overlap@10_between_seeds", w2vSeeds);
+        Map<String, Double> ratios = Map.of("speedup_vs_word2vec-c", oursBest / w2vBest);
+        String command = "java ... org.reckernels.bench.SgnsBench " + String.join(" ", args);
+        ResultsFile f = ResultsFile.of("sgns-" + corpusName, device, "-", command)
+                .with(settings, metrics, List.of(new ResultsFile.Baseline("word2vec-c", base)), ratios);
+        System.out.printf("words/s: ours %,.0f vs word2vec %,.0f: speedup %.2f%n", oursBest, w2vBest, oursBest / w2vBest);
+        System.out.println("wrote " + f.write(outDir));
+    }
+
+    private static double max(List<Double> l) {
+        return l.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    static Path buildWord2vec(Path src, Path work) throws IOException, InterruptedException {
+        String code = Files.readString(src, StandardCharsets.ISO_8859_1);
+        String seeded = code.replace("unsigned long long next_random = 1;",
+                        "unsigned long long next_random = (unsigned long long)w2v_seed();")
+                .replace("unsigned long long next_random = (long long)id;",
+                        "unsigned long long next_random = (long long)id + (w2v_seed() - 1);");
+        if (seeded.equals(code)) {
+            throw new IllegalStateException(src + ": could not find word2vec's seeds to patch");
+        }
+        int main = seeded.indexOf("void LearnVocabFromTrainFile");
+        seeded = seeded.substring(0, main) + "static unsigned long long w2v_seed(void) { const char *s = getenv(\"W2V_SEED\"); "
+                + "return s ? strtoull(s, 0, 10) : 1; }\n" + seeded.substring(main);
+        Path c = work.resolve("word2vec.c");
+        Files.writeString(c, seeded, StandardCharsets.ISO_8859_1);
+        Path exe = work.resolve("word2vec");
+        Process p = new ProcessBuilder("gcc", "-O3", "-march=native", "-funroll-loops", "-o", exe.toString(), c.toString(), "-lm",
+                "-lpthread").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("gcc failed:\n" + out);
+        }
+        return exe;
+    }
+
+    private static final Pattern RATE = Pattern.compile("Words/thread/sec:\\s*([0-9.]+)k");
+    private static final Pattern TRAIN_WORDS = Pattern.compile("Words in train file: (\\d+)");
+
+    /** Runs word2vec; returns {train_words / wall seconds, last self-reported words/thread/sec × threads}. */
+    static double[] runWord2vec(Path exe, Path corpus, Path output, int threads, int seed) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(exe.toString(), "-train", corpus.toString(), "-output", output.toString(), "-cbow", "0",
+                "-hs", "0", "-negative", "5", "-window", "5", "-size", Integer.toString(SIZE), "-sample", "1e-4", "-threads",
+                Integer.toString(threads), "-iter", "1", "-binary", "0", "-min-count", "5").redirectErrorStream(true);
+        pb.environment().put("W2V_SEED", Integer.toString(seed));
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
+            throw new IllegalStateException("word2vec failed:\n" + out);
+        }
+        double sec = (System.nanoTime() - t0) / 1e9;
+        Matcher m = TRAIN_WORDS.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("word2vec printed no word count:\n" + out);
+        }
+        long words = Long.parseLong(m.group(1));
+        double rate = Double.NaN;
+        Matcher r = RATE.matcher(out);
+        while (r.find()) {
+            rate = Double.parseDouble(r.group(1)) * 1000 * threads;
+        }
+        return new double[] {words / sec, rate};
+    }
+
+    /** word2vec text vectors, rows normalised. */
+    record Vectors(List<String> words, Map<String, Integer> index, float[][] unit) {
+        static Vectors read(Path f) throws IOException {
+            List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
+            List<String> words = new ArrayList<>();
+            Map<String, Integer> index = new HashMap<>();
+            List<float[]> rows = new ArrayList<>();
+            for (int i = 1; i < lines.size(); i++) {
+                String[] parts = lines.get(i).trim().split(" ");
+                if (parts.length < 2 || parts[0].equals("</s>")) {
+                    continue;
+                }
+                float[] v = new float[parts.length - 1];
+                double n = 0;
+                for (int c = 0; c < v.length; c++) {
+                    v[c] = Float.parseFloat(parts[c + 1]);
+                    n += v[c] * v[c];
+                }
+                for (int c = 0; c < v.length; c++) {
+                    v[c] /= (float) Math.sqrt(Math.max(n, 1e-30));
+                }
+                index.put(parts[0], words.size());
+                words.add(parts[0]);
+                rows.add(v);
+            }
+            return new Vectors(words, index, rows.toArray(new float[0][]));
+        }
+
+        /** Top-10 neighbours of word among the words in {@code allowed}. */
+        List<String> top10(String word, java.util.Set<String> allowed) {
+            float[] q = unit[index.get(word)];
+            String[] best = new String[10];
+            float[] score = new float[10];
+            java.util.Arrays.fill(score, Float.NEGATIVE_INFINITY);
+            for (int r = 0; r < words.size(); r++) {
+                String w = words.get(r);
+                if (w.equals(word) || !allowed.contains(w)) {
+                    continue;
+                }
+                float s = 0;
+                for (int c = 0; c < q.length; c++) {
+                    s += q[c] * unit[r][c];
+                }
+                if (s > score[9]) {
+                    int p = 9;
+                    while (p > 0 && s > score[p - 1]) {
+                        score[p] = score[p - 1];
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    score[p] = s;
+                    best[p] = w;
+                }
+            }
+            return java.util.Arrays.asList(best);
+        }
+    }
+
+    /** Mean |N_a(w) ∩ N_b(w)| / 10 over the first {@code queries} words of a (by frequency) present in both. */
+    static double overlap(Vectors a, Vectors b, int queries) {
+        java.util.Set<String> shared = new java.util.HashSet<>(a.words());
+        shared.retainAll(b.index().keySet());
+        double sum = 0;
+        int n = 0;
+        for (String w : a.words()) {
+            if (n == queries) {
+                break;
+            }
+            if (!shared.contains(w)) {
+                continue;
+            }
+            java.util.Set<String> na = new java.util.HashSet<>(a.top10(w, shared));
+            int hit = 0;
+            for (String x : b.top10(w, shared)) {
+                hit += na.contains(x) ? 1 : 0;
+            }
+            sum += hit / 10.0;
+            n++;
+        }
+        return sum / n;
+    }
+}

@@ -1,0 +1,87 @@
+package org.reckernels.backend;
+
+import java.util.function.Consumer;
+
+/**
+ * Everything {@link Backend#sgnsTrain} needs besides the two tables: the corpus as vocabulary ids,
+ * the subsampling keep-probabilities, the negative-sampling table and the schedule.
+ * <pre>
+ *   ids: int[T] token ids in [0, V);  starts: int[S+1] sequence offsets (starts[0] = 0, starts[S] = T)
+ *   keep: float[V] probability that a token of id w is kept (word2vec: (sqrt(c/(t·N)) + 1)·t·N/c, ≥ 1 keeps all)
+ *   negatives: alias table over V ids (unigram^0.75)
+ *   words: word2vec-style word count of one epoch (tokens + line ends) for progress and lr decay
+ *   lr(t) = max(minAlpha, alpha − (alpha − minAlpha) · t / (epochs · words))   linear decay
+ *   window: max window b; each position draws its own window uniformly from 1..b (word2vec's dynamic window)
+ *   wholeSequence: every other token of the (subsampled) sequence is context (Item2Vec), window ignored
+ * </pre>
+ */
+public record SgnsJob(int[] ids, int[] starts, float[] keep, AliasTable negatives, long words, int window,
+                      int negative, boolean wholeSequence, float alpha, float minAlpha, int epochs, long seed,
+                      int workers, Consumer<SgnsProgress> progress) {
+
+    /** A progress report: words done so far (all epochs), the current lr, mean loss per pair since the last report. */
+    public record SgnsProgress(long wordsDone, long wordsTotal, double seconds, float alpha, double loss) {
+        public double wordsPerSec() {
+            return seconds > 0 ? wordsDone / seconds : 0;
+        }
+
+        public double etaSeconds() {
+            return wordsDone > 0 ? seconds * (wordsTotal - wordsDone) / wordsDone : Double.NaN;
+        }
+    }
+
+    /** What a training run did. */
+    public record SgnsResult(long wordsDone, double seconds, double finalLoss) {
+        public double wordsPerSec() {
+            return seconds > 0 ? wordsDone / seconds : 0;
+        }
+    }
+
+    public SgnsJob {
+        if (starts.length < 1 || starts[0] != 0 || starts[starts.length - 1] != ids.length) {
+            throw new IllegalArgumentException("SgnsJob: sequence starts must run from 0 to ids.length = " + ids.length);
+        }
+        if (keep.length != negatives.size()) {
+            throw new IllegalArgumentException("SgnsJob: keep has " + keep.length + " entries, the alias table " + negatives.size());
+        }
+        if (window < 1 || negative < 0 || negative > 64 || epochs < 1 || workers < 1) {
+            throw new IllegalArgumentException("SgnsJob: need window >= 1, 0 <= negative <= 64, epochs >= 1, workers >= 1 (got "
+                    + window + ", " + negative + ", " + epochs + ", " + workers + ")");
+        }
+        if (!(alpha > 0) || !(minAlpha >= 0) || minAlpha > alpha) {
+            throw new IllegalArgumentException("SgnsJob: need 0 <= min_alpha <= alpha and alpha > 0 (got " + alpha + ", " + minAlpha + ")");
+        }
+        int v = negatives.size();
+        for (int s = 0; s + 1 < starts.length; s++) {
+            if (starts[s] > starts[s + 1]) {
+                throw new IllegalArgumentException("SgnsJob: sequence starts decrease at sequence " + s);
+            }
+        }
+        for (int t = 0; t < ids.length; t++) {
+            if (ids[t] < 0 || ids[t] >= v) {
+                throw new IllegalArgumentException("SgnsJob: token " + t + " has id " + ids[t] + " outside [0, " + v + ")");
+            }
+        }
+        if (words < 1) {
+            throw new IllegalArgumentException("SgnsJob: words per epoch must be positive, got " + words);
+        }
+    }
+
+    /** The word2vec subsampling keep-probabilities for threshold t (0 disables: all 1). */
+    public static float[] keepProbabilities(long[] counts, double sample) {
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        float[] keep = new float[counts.length];
+        for (int w = 0; w < counts.length; w++) {
+            if (sample <= 0 || counts[w] == 0) {
+                keep[w] = 1f;
+            } else {
+                double tn = sample * total;
+                keep[w] = (float) Math.min(1.0, (Math.sqrt(counts[w] / tn) + 1) * tn / counts[w]);
+            }
+        }
+        return keep;
+    }
+}
