@@ -1,0 +1,630 @@
+package org.reckernels.ann;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * IVF-PQ approximate nearest-neighbour index (CPU, Vector API).
+ *
+ * <p>Build: a coarse quantizer of {@code nlist} centroids ({@link KMeans}, seeded) partitions the
+ * space into inverted lists; each vector x is stored in the list of its nearest centroid c as the
+ * {@link ProductQuantizer PQ} code of its residual {@code r = x - c} (M bytes).
+ *
+ * <p>Search (the L2 decomposition of KERNEL-NOTES): with r the decoded residual,
+ * <pre>  ||q - c - r||^2 = ||q - c||^2            (once per probed list)
+ *                  + (||r||^2 + 2 &lt;c, r&gt;)     (one float per vector, stored at add time)
+ *                  - 2 &lt;q, r&gt;               (= sum over subspaces of a per-query LUT, M x ksub)</pre>
+ * so one LUT per query serves every list. For inner product, {@code -<q, c + r> = -<q, c> - sum LUT}
+ * and no per-vector term is needed. The {@code nprobe} lists nearest the query are scanned by
+ * asymmetric distance computation (ADC) into a bounded heap; with {@code rerank > 0} the best
+ * {@code rerank} candidates are re-scored exactly against the stored raw vectors
+ * ({@link Params#storeVectors}) and the best k returned. With 4-bit PQ the lists also keep a
+ * {@link FastScan} layout (codes packed two per byte in blocks of 32 vectors, scored with 8-bit
+ * quantised LUTs held in vector registers).
+ *
+ * <p>Threads: any number of concurrent {@link #search} calls (read lock); {@link #add} and
+ * {@link #remove} take the write lock. Results are deterministic: equal distances go to the lower id.
+ * Coarse assignment is by L2 for both metrics (residuals stay small, which is what PQ needs);
+ * for inner product the probed lists are the ones with the largest {@code <q, c>}.
+ */
+public final class IvfPqIndex {
+    /** Build parameters. */
+    public record Params(int nlist, int m, int nbits, Metric metric, int kmeansIterations, int pqIterations,
+                         int maxTrainPoints, long seed, KMeans.Init init, boolean storeVectors) {
+        public Params {
+            if (nlist < 1) {
+                throw new IllegalArgumentException("nlist=" + nlist + " must be >= 1");
+            }
+            if (nbits != 4 && nbits != 8) {
+                throw new IllegalArgumentException("nbits=" + nbits + " (supported: 4 or 8)");
+            }
+            if (m < 1) {
+                throw new IllegalArgumentException("M=" + m + " must be >= 1");
+            }
+            if (kmeansIterations < 0 || pqIterations < 0) {
+                throw new IllegalArgumentException("iterations must be >= 0");
+            }
+            java.util.Objects.requireNonNull(metric, "metric");
+            java.util.Objects.requireNonNull(init, "init");
+        }
+
+        /** 10 coarse and 10 PQ k-means iterations, at most 64 training points per centroid, k-means++, raw vectors kept. */
+        public static Params of(int nlist, int m, int nbits, Metric metric) {
+            return new Params(nlist, m, nbits, metric, 10, 10, 64 * nlist, 42L, KMeans.Init.KMEANS_PLUS_PLUS, true);
+        }
+
+        public Params withSeed(long s) {
+            return new Params(nlist, m, nbits, metric, kmeansIterations, pqIterations, maxTrainPoints, s, init, storeVectors);
+        }
+
+        public Params withStoreVectors(boolean b) {
+            return new Params(nlist, m, nbits, metric, kmeansIterations, pqIterations, maxTrainPoints, seed, init, b);
+        }
+
+        public Params withInit(KMeans.Init i) {
+            return new Params(nlist, m, nbits, metric, kmeansIterations, pqIterations, maxTrainPoints, seed, i, storeVectors);
+        }
+
+        public Params withIterations(int coarse, int pq) {
+            return new Params(nlist, m, nbits, metric, coarse, pq, maxTrainPoints, seed, init, storeVectors);
+        }
+
+        public Params withMaxTrainPoints(int p) {
+            return new Params(nlist, m, nbits, metric, kmeansIterations, pqIterations, p, seed, init, storeVectors);
+        }
+    }
+
+    /** One inverted list: parallel growable arrays. */
+    static final class InvList {
+        long[] ids = new long[0];
+        byte[] codes = new byte[0];
+        float[] terms = new float[0];
+        float[] vectors = new float[0];
+        int size;
+        /** Fast-scan layout (4-bit only), rebuilt when the list changes; null when stale. */
+        volatile FastScan.Packed packed;
+    }
+
+    final int d;
+    final int nlist;
+    final int m;
+    final int nbits;
+    final Metric metric;
+    final boolean storeVectors;
+    final float[] centroids;
+    final float[] centroidsT;
+    final float[] centroidNorms;
+    final ProductQuantizer pq;
+    final InvList[] lists;
+    private final Map<Long, Integer> listOf = new HashMap<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ThreadLocal<Scratch> scratch;
+
+    IvfPqIndex(int d, Metric metric, boolean storeVectors, float[] centroids, ProductQuantizer pq) {
+        this.d = d;
+        this.nlist = centroids.length / d;
+        this.m = pq.m;
+        this.nbits = pq.nbits;
+        this.metric = metric;
+        this.storeVectors = storeVectors;
+        this.centroids = centroids;
+        this.centroidsT = VecMath.transpose(centroids, nlist, d);
+        this.centroidNorms = VecMath.norms(centroids, nlist, d);
+        this.pq = pq;
+        this.lists = new InvList[nlist];
+        for (int i = 0; i < nlist; i++) {
+            lists[i] = new InvList();
+        }
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(nlist, m * pq.ksub));
+    }
+
+    /** Per-thread search buffers. */
+    static final class Scratch {
+        final float[] coarse;
+        final float[] lut;
+        TopK probesSel;
+        TopK heap;
+        FastScan.Work fast;
+
+        Scratch(int nlist, int lutSize) {
+            coarse = new float[nlist];
+            lut = new float[lutSize];
+        }
+
+        TopK heap(int cap) {
+            if (heap == null || heap.capacity() != cap) {
+                heap = new TopK(cap);
+            }
+            heap.clear();
+            return heap;
+        }
+    }
+
+    // ------------------------------------------------------------------ build
+
+    /** Trains the coarse quantizer and the PQ on {@code train} (n x d, row-major); the index starts empty. */
+    public static IvfPqIndex build(float[] train, int d, Params p) {
+        return build(train, d, p, msg -> { });
+    }
+
+    public static IvfPqIndex build(float[] train, int d, Params p, Consumer<String> progress) {
+        if (d < 1) {
+            throw new IllegalArgumentException("dimension " + d + " must be >= 1");
+        }
+        if (train.length % d != 0) {
+            throw new IllegalArgumentException("training data has " + train.length
+                    + " floats, not a multiple of the dimension " + d + " (dimension mismatch)");
+        }
+        if (d % p.m() != 0) {
+            throw new IllegalArgumentException("M=" + p.m() + " must divide the dimension " + d);
+        }
+        int n = train.length / d;
+        if (n < p.nlist()) {
+            throw new IllegalArgumentException(n + " training vectors for nlist=" + p.nlist()
+                    + " centroids (need at least as many training vectors as centroids)");
+        }
+        if (n < (1 << p.nbits())) {
+            throw new IllegalArgumentException(n + " training vectors for " + (1 << p.nbits())
+                    + " PQ codes per subspace (need at least as many training vectors as codes)");
+        }
+        VecMath.requireFinite("training vectors", train, d);
+        int sample = Math.min(n, Math.max(p.maxTrainPoints(), Math.max(p.nlist(), 1 << p.nbits())));
+        float[] x = sample == n ? train : subsample(train, n, d, sample, p.seed());
+        progress.accept(String.format("k-means: %d centroids on %d x %d (%d iterations)", p.nlist(), sample, d,
+                p.kmeansIterations()));
+        float[] centroids = KMeans.train(x, sample, d, p.nlist(), p.kmeansIterations(), p.seed(), p.init());
+        int[] assign = new int[sample];
+        KMeans.assign(x, sample, d, centroids, p.nlist(), assign);
+        float[] resid = new float[sample * d];
+        for (int i = 0; i < sample; i++) {
+            for (int j = 0; j < d; j++) {
+                resid[i * d + j] = x[i * d + j] - centroids[assign[i] * d + j];
+            }
+        }
+        int pqSample = Math.min(sample, 256 * (1 << p.nbits()));
+        float[] pqx = pqSample == sample ? resid : subsample(resid, sample, d, pqSample, p.seed() + 1);
+        progress.accept(String.format("PQ: M=%d x %d codes on %d residuals (%d iterations)", p.m(), 1 << p.nbits(),
+                pqSample, p.pqIterations()));
+        ProductQuantizer pq = ProductQuantizer.train(pqx, pqSample, d, p.m(), p.nbits(), p.pqIterations(), p.seed() + 2);
+        return new IvfPqIndex(d, p.metric(), p.storeVectors(), centroids, pq);
+    }
+
+    private static float[] subsample(float[] x, int n, int d, int count, long seed) {
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] out = new float[count * d];
+        for (int j = 0; j < count; j++) {
+            int r = j + rnd.nextInt(n - j);
+            int t = perm[j];
+            perm[j] = perm[r];
+            perm[r] = t;
+            System.arraycopy(x, perm[j] * d, out, j * d, d);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ add / remove
+
+    /** Adds vectors (ids.length x d, row-major) under the given ids (unique, not yet in the index). */
+    public void add(long[] ids, float[] vectors) {
+        if ((long) ids.length * d != vectors.length) {
+            throw new IllegalArgumentException("add: " + vectors.length + " floats for " + ids.length
+                    + " ids; the index dimension is " + d + " (dimension mismatch)");
+        }
+        VecMath.requireFinite("add", vectors, d);
+        int n = ids.length;
+        int[] assign = new int[n];
+        KMeans.assign(vectors, n, d, centroids, nlist, assign);
+        byte[] codes = new byte[n * m];
+        float[] terms = new float[n];
+        IntStream.range(0, (n + 255) / 256).parallel().forEach(t -> {
+            float[] r = new float[d];
+            float[] rec = new float[d];
+            float[] sc = new float[pq.ksub];
+            int end = Math.min(n, (t + 1) * 256);
+            for (int i = t * 256; i < end; i++) {
+                int c = assign[i];
+                for (int j = 0; j < d; j++) {
+                    r[j] = vectors[i * d + j] - centroids[c * d + j];
+                }
+                pq.encode(r, 0, codes, i * m, sc);
+                if (metric == Metric.L2) {
+                    pq.decode(codes, i * m, rec, 0);
+                    terms[i] = VecMath.dot(rec, 0, rec, 0, d) + 2f * VecMath.dot(centroids, c * d, rec, 0, d);
+                }
+            }
+        });
+        lock.writeLock().lock();
+        try {
+            java.util.HashSet<Long> batch = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                if (listOf.containsKey(ids[i]) || !batch.add(ids[i])) {
+                    throw new IllegalArgumentException("add: id " + ids[i] + " (row " + i + ") is already in the index"
+                            + " or repeated in the batch; remove it first");
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                InvList l = lists[assign[i]];
+                ensure(l, l.size + 1);
+                int s = l.size++;
+                l.ids[s] = ids[i];
+                System.arraycopy(codes, i * m, l.codes, s * m, m);
+                l.terms[s] = terms[i];
+                if (storeVectors) {
+                    System.arraycopy(vectors, i * d, l.vectors, s * d, d);
+                }
+                l.packed = null;
+                listOf.put(ids[i], assign[i]);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void ensure(InvList l, int cap) {
+        if (l.ids.length >= cap) {
+            return;
+        }
+        int nc = Math.max(cap, Math.max(8, l.ids.length + (l.ids.length >> 1)));
+        l.ids = Arrays.copyOf(l.ids, nc);
+        l.codes = Arrays.copyOf(l.codes, nc * m);
+        l.terms = Arrays.copyOf(l.terms, nc);
+        if (storeVectors) {
+            l.vectors = Arrays.copyOf(l.vectors, nc * d);
+        }
+    }
+
+    /** Removes the given ids; ids not in the index are ignored. Returns how many were removed. */
+    public int remove(long... ids) {
+        lock.writeLock().lock();
+        try {
+            java.util.Set<Long> gone = new java.util.HashSet<>();
+            java.util.Set<Integer> touched = new java.util.HashSet<>();
+            for (long id : ids) {
+                Integer l = listOf.remove(id);
+                if (l != null) {
+                    gone.add(id);
+                    touched.add(l);
+                }
+            }
+            for (int li : touched) {
+                InvList l = lists[li];
+                int w = 0;
+                for (int r = 0; r < l.size; r++) {
+                    if (gone.contains(l.ids[r])) {
+                        continue;
+                    }
+                    if (w != r) {
+                        l.ids[w] = l.ids[r];
+                        System.arraycopy(l.codes, r * m, l.codes, w * m, m);
+                        l.terms[w] = l.terms[r];
+                        if (storeVectors) {
+                            System.arraycopy(l.vectors, r * d, l.vectors, w * d, d);
+                        }
+                    }
+                    w++;
+                }
+                l.size = w;
+                l.packed = null;
+            }
+            return gone.size();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ search
+
+    /** Search parameters: k results, {@code nprobe} lists, exact re-rank of the best {@code rerank} candidates (0: none). */
+    public record SearchParams(int k, int nprobe, int rerank, boolean fastScan) {
+        public static SearchParams of(int k, int nprobe) {
+            return new SearchParams(k, nprobe, 0, false);
+        }
+
+        public SearchParams withRerank(int r) {
+            return new SearchParams(k, nprobe, r, fastScan);
+        }
+
+        public SearchParams withFastScan(boolean f) {
+            return new SearchParams(k, nprobe, rerank, f);
+        }
+    }
+
+    public SearchResult search(float[] queries, int k, int nprobe) {
+        return search(queries, SearchParams.of(k, nprobe));
+    }
+
+    /** Searches every query (queries.length / d of them), queries in parallel on the common pool. */
+    public SearchResult search(float[] queries, SearchParams sp) {
+        int nq = checkQueries(queries, sp);
+        long[] ids = new long[nq * sp.k()];
+        float[] dist = new float[nq * sp.k()];
+        lock.readLock().lock();
+        try {
+            checkK(sp);
+            IntStream.range(0, nq).parallel().forEach(q -> searchOneLocked(queries, q * d, sp, ids, dist, q * sp.k()));
+        } finally {
+            lock.readLock().unlock();
+        }
+        return new SearchResult(nq, sp.k(), ids, dist);
+    }
+
+    /** One query at {@code query[qo..qo+d)} on the calling thread; results into {@code outIds/outDist[off..off+k)}. */
+    public void searchOne(float[] query, int qo, SearchParams sp, long[] outIds, float[] outDist, int off) {
+        if (qo < 0 || qo + d > query.length) {
+            throw new IllegalArgumentException("search: query offset " + qo + " + dimension " + d + " outside "
+                    + query.length + " floats (dimension mismatch)");
+        }
+        checkParams(sp);
+        lock.readLock().lock();
+        try {
+            checkK(sp);
+            searchOneLocked(query, qo, sp, outIds, outDist, off);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private int checkQueries(float[] queries, SearchParams sp) {
+        if (queries.length % d != 0 || queries.length == 0) {
+            throw new IllegalArgumentException("search: queries have " + queries.length
+                    + " floats, not a positive multiple of the index dimension " + d + " (dimension mismatch)");
+        }
+        checkParams(sp);
+        return queries.length / d;
+    }
+
+    private void checkParams(SearchParams sp) {
+        if (sp.nprobe() < 1 || sp.nprobe() > nlist) {
+            throw new IllegalArgumentException("search: nprobe=" + sp.nprobe() + " outside [1, " + nlist + "] (nlist)");
+        }
+        if (sp.rerank() > 0 && !storeVectors) {
+            throw new IllegalArgumentException("search: rerank=" + sp.rerank()
+                    + " needs the raw vectors, but this index was built with storeVectors=false");
+        }
+        if (sp.rerank() < 0) {
+            throw new IllegalArgumentException("search: rerank=" + sp.rerank() + " must be >= 0");
+        }
+        if (sp.fastScan() && nbits != 4) {
+            throw new IllegalArgumentException("search: fast scan needs a 4-bit PQ (this index has nbits=" + nbits + ")");
+        }
+    }
+
+    private void checkK(SearchParams sp) {
+        int size = listOf.size();
+        if (sp.k() < 1 || sp.k() > size) {
+            throw new IllegalArgumentException("search: k=" + sp.k() + " outside [1, " + size
+                    + "] (the number of vectors in the index)");
+        }
+    }
+
+    private void searchOneLocked(float[] q, int qo, SearchParams sp, long[] outIds, float[] outDist, int off) {
+        for (int t = 0; t < d; t++) {
+            if (!Float.isFinite(q[qo + t])) {
+                throw new IllegalArgumentException("search: query at offset " + qo + " has " + q[qo + t]
+                        + " in column " + t + " (vectors must be finite)");
+            }
+        }
+        Scratch s = scratch.get();
+        int k = sp.k();
+        // coarse: distances to all centroids (GEMV against the transposed centroids), nprobe best
+        VecMath.dotsT(q, qo, d, centroidsT, 0, nlist, s.coarse, 0);
+        float qn = metric == Metric.L2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
+        for (int j = 0; j < nlist; j++) {
+            float cd = metric == Metric.L2 ? centroidNorms[j] - 2f * s.coarse[j] + qn : -s.coarse[j];
+            s.coarse[j] = cd;
+        }
+        TopK sel = nprobeHeap(s, sp.nprobe());
+        for (int j = 0; j < nlist; j++) {
+            if (s.coarse[j] <= sel.threshold()) {
+                sel.offer(j, s.coarse[j]);
+            }
+        }
+        int np = sel.size;
+        int[] probeLists = new int[np];
+        for (int i = 0; i < np; i++) {
+            probeLists[i] = (int) sel.ids[i];
+        }
+        pq.lut(q, qo, metric == Metric.L2 ? -2f : -1f, s.lut);
+        boolean rerank = sp.rerank() > 0;
+        TopK heap = s.heap(rerank ? Math.max(sp.rerank(), k) : k);
+        if (sp.fastScan()) {
+            if (s.fast == null) {
+                s.fast = new FastScan.Work(m);
+            }
+            FastScan.scan(this, q, qo, probeLists, s.coarse, s.lut, heap, rerank, s.fast);
+        } else {
+            for (int li : probeLists) {
+                scanList(li, s.coarse[li], s.lut, heap, rerank);
+            }
+        }
+        if (rerank) {
+            rerankExact(q, qo, qn, heap, k, outIds, outDist, off);
+        } else {
+            heap.drainBestFirst(outIds, outDist, off, k);
+        }
+        for (int r = 0; r < k; r++) {
+            outDist[off + r] = metric.external(outDist[off + r]);
+        }
+    }
+
+    private TopK nprobeHeap(Scratch s, int nprobe) {
+        if (s.probesSel == null || s.probesSel.capacity() != nprobe) {
+            s.probesSel = new TopK(nprobe);
+        }
+        s.probesSel.clear();
+        return s.probesSel;
+    }
+
+    /** ADC scan of one list; {@code byLocation}: offer (list << 32 | row) instead of the user id (for re-rank). */
+    private void scanList(int li, float base, float[] lut, TopK heap, boolean byLocation) {
+        InvList l = lists[li];
+        int n = l.size;
+        byte[] codes = l.codes;
+        float[] terms = l.terms;
+        long[] ids = l.ids;
+        int ksub = pq.ksub;
+        float thr = heap.threshold();
+        for (int i = 0, co = 0; i < n; i++, co += m) {
+            float dist = base + terms[i];
+            for (int s = 0, lo = 0; s < m; s++, lo += ksub) {
+                dist += lut[lo + (codes[co + s] & 0xFF)];
+            }
+            if (dist <= thr) {
+                heap.offer(byLocation ? ((long) li << 32) | i : ids[i], dist);
+                thr = heap.threshold();
+            }
+        }
+    }
+
+    /** Re-scores the heap's candidates (locations) exactly and keeps the best k by user id. */
+    void rerankExact(float[] q, int qo, float qn, TopK cand, int k, long[] outIds, float[] outDist, int off) {
+        int n = cand.size;
+        long[] locs = Arrays.copyOf(cand.ids, n);
+        cand.clear();
+        TopK best = new TopK(k);
+        for (int c = 0; c < n; c++) {
+            InvList l = lists[(int) (locs[c] >>> 32)];
+            int row = (int) locs[c];
+            float dist = metric == Metric.L2 ? VecMath.l2sq(q, qo, l.vectors, row * d, d)
+                    : -VecMath.dot(q, qo, l.vectors, row * d, d);
+            best.offer(l.ids[row], dist);
+        }
+        best.drainBestFirst(outIds, outDist, off, k);
+    }
+
+    /** Exact brute-force search over the stored raw vectors (the index's exact mode; needs storeVectors). */
+    public SearchResult searchExact(float[] queries, int k) {
+        if (!storeVectors) {
+            throw new IllegalArgumentException("exact search needs the raw vectors, but this index was built with storeVectors=false");
+        }
+        lock.readLock().lock();
+        try {
+            int size = listOf.size();
+            long[] ids = new long[size];
+            float[] vecs = new float[size * d];
+            int w = 0;
+            for (InvList l : lists) {
+                System.arraycopy(l.ids, 0, ids, w, l.size);
+                System.arraycopy(l.vectors, 0, vecs, w * d, l.size * d);
+                w += l.size;
+            }
+            return new ExactSearch(vecs, ids, d, metric).search(queries, k);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ info, save/load
+
+    public int dimension() {
+        return d;
+    }
+
+    public int nlist() {
+        return nlist;
+    }
+
+    public int m() {
+        return m;
+    }
+
+    public int nbits() {
+        return nbits;
+    }
+
+    public Metric metric() {
+        return metric;
+    }
+
+    public boolean storesVectors() {
+        return storeVectors;
+    }
+
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return listOf.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Sizes of the inverted lists. */
+    public int[] listSizes() {
+        lock.readLock().lock();
+        try {
+            int[] s = new int[nlist];
+            for (int i = 0; i < nlist; i++) {
+                s[i] = lists[i].size;
+            }
+            return s;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public MemoryReport memory() {
+        lock.readLock().lock();
+        try {
+            long n = listOf.size();
+            long fast = 0;
+            for (InvList l : lists) {
+                FastScan.Packed p = l.packed;
+                if (p != null) {
+                    fast += p.bytes();
+                }
+            }
+            long fixed = (long) centroids.length * 4 * 2 + nlist * 4L + (long) pq.codebooks.length * 4 * 2 + pq.norms.length * 4L;
+            return new MemoryReport(n, n * m, n * Long.BYTES, metric == Metric.L2 ? n * Float.BYTES : 0,
+                    storeVectors ? n * d * (long) Float.BYTES : 0, fast, fixed);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public void save(Path path) throws IOException {
+        lock.readLock().lock();
+        try {
+            IndexFile.write(path, this);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public static IvfPqIndex load(Path path) throws IOException {
+        return IndexFile.read(path);
+    }
+
+    /** Used by {@link IndexFile} when loading: appends a whole list without re-encoding. */
+    void restoreList(int li, long[] ids, byte[] codes, float[] terms, float[] vectors) {
+        InvList l = lists[li];
+        l.ids = ids;
+        l.codes = codes;
+        l.terms = terms;
+        l.vectors = vectors == null ? new float[0] : vectors;
+        l.size = ids.length;
+        for (long id : ids) {
+            if (listOf.put(id, li) != null) {
+                throw new IllegalStateException("id " + id + " appears twice");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IvfPqIndex(d=" + d + ", nlist=" + nlist + ", M=" + m + ", nbits=" + nbits + ", " + metric + ", "
+                + size() + " vectors)";
+    }
+}
