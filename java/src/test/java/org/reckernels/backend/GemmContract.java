@@ -27,7 +27,10 @@ public abstract class GemmContract {
         "100, 3, 257, true, true, 1.0, -0.5",
         "5, 300, 1, false, false, 2.0, 0.0",
         "0, 4, 4, false, false, 1.0, 0.0",
-        "4, 4, 0, false, false, 1.0, 1.0"})
+        "4, 4, 0, false, false, 1.0, 1.0",
+        "8, 16, 5000, true, false, 1.0, 0.5",
+        "64, 64, 3001, true, false, 0.25, 0.0",
+        "7, 9, 1000, true, true, -1.0, 2.0"})
     void matchesReference(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta) {
         long seed = 31L * m + 7L * n + k;
         try (HostMatrix a = transA ? TestMatrices.dense(k, m, seed) : TestMatrices.dense(m, k, seed);

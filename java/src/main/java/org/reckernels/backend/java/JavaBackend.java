@@ -147,6 +147,10 @@ public final class JavaBackend implements Backend {
         // The row kernel streams rows of op(B); a transposed B is copied once into k x n.
         HostMatrix bkn = transB ? transpose(hb) : hb;
         try {
+            if (transA && (long) m * n <= SMALL_OUTPUT && k > m) {
+                gemmTransAOuter(ha, bkn, hc, m, n, k, alpha, beta);
+                return;
+            }
             long aRowStride = transA ? 1 : k;   // element (i, p) of op(A) at i*aRowStride + p*aColStride
             long aColStride = transA ? m : 1;
             long work = (long) m * n * Math.max(1, k);
@@ -163,6 +167,41 @@ public final class JavaBackend implements Backend {
             if (bkn != hb) {
                 bkn.close();
             }
+        }
+    }
+
+    /** Output size below which a transposed-A GEMM accumulates outer products (see gemmTransAOuter). */
+    private static final long SMALL_OUTPUT = 1 << 16;
+
+    /**
+     * {@code C = alpha·Aᵀ·B + beta·C} for a small C (m x n) and a long inner dimension k (weight
+     * gradients such as Eᵀ·G over all nodes): A (k x m) and B (k x n) are streamed once, each chunk of
+     * rows p adding A[p, i]·B[p, :] into its own partial C, and the partials are summed in chunk
+     * order (deterministic for a fixed pool size). The row-by-row path would stream all of B once
+     * per output row, with strided reads of A.
+     */
+    private void gemmTransAOuter(HostMatrix a, HostMatrix b, HostMatrix c, int m, int n, int k, float alpha, float beta) {
+        int chunks = (long) m * n * k < SERIAL_WORK ? 1 : Math.min(k, parallel.threads() * 2);
+        try (HostMatrix partial = HostMatrix.zeros((long) chunks * m, n)) {
+            parallel.forEach(chunks, t -> {
+                long base = (long) t * m * n;
+                for (long p = (long) k * t / chunks, e = (long) k * (t + 1) / chunks; p < e; p++) {
+                    for (int i = 0; i < m; i++) {
+                        float av = a.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, p * m + i);
+                        if (av != 0f) {
+                            kernels.axpy(av, b.segment(), p * n, partial.segment(), base + (long) i * n, n);
+                        }
+                    }
+                }
+            });
+            for (int t = 1; t < chunks; t++) {
+                long base = (long) t * m * n;
+                for (int i = 0; i < m; i++) {
+                    kernels.axpy(1f, partial.segment(), base + (long) i * n, partial.segment(), (long) i * n, n);
+                }
+            }
+            // C = alpha·(sum) + beta·C over the first m x n block of the partials.
+            kernels.axpby(alpha, partial.segment(), beta, c.segment(), 0, (long) m * n);
         }
     }
 
