@@ -23,7 +23,7 @@ public final class ResultsTable {
     public static final String BEGIN = "<!-- results:begin -->";
     public static final String END = "<!-- results:end -->";
     /** Metrics shown, in this order, when a file has them. */
-    static final List<String> KEY_METRICS = List.of("recall@20", "ndcg@20", "epochs", "auc", "ms", "gbps", "bw_fraction",
+    static final List<String> KEY_METRICS = List.of("recall@20", "ndcg@20", "recall@10", "epochs", "auc", "ms", "gbps", "bw_fraction",
             "sec_per_epoch", "samples_per_s", "qps");
 
     private ResultsTable() {
