@@ -19,6 +19,12 @@ final class ProgressPrinter implements TrainingListener {
     }
 
     @Override
+    public void onProgress(int epoch, long done, long total, double samplesPerSec) {
+        out.printf("  epoch %d: %,d / %,d samples (%.0f%%), %,.0f samples/s, epoch ETA %s%n", epoch, done, total,
+                100.0 * done / Math.max(1, total), samplesPerSec, duration((total - done) / Math.max(1e-9, samplesPerSec)));
+    }
+
+    @Override
     public void onEvaluation(int epoch, Map<String, Double> metrics, boolean best) {
         StringBuilder sb = new StringBuilder("  eval @ epoch ").append(epoch).append(':');
         metrics.forEach((k, v) -> sb.append(String.format("  %s %.4f", k, v)));

@@ -24,6 +24,9 @@ import org.reckernels.tensor.Matrix;
  * callback (full ranking lives in eval/); with early stopping the best parameters are restored.
  */
 public final class BprTrainer {
+    /** Within an epoch, report progress at most this often. */
+    private static final long PROGRESS_NANOS = 10_000_000_000L;
+
     private final Backend backend;
     private final BprConfig config;
     private final TrainingListener listener;
@@ -78,6 +81,7 @@ public final class BprTrainer {
             while (epoch < config.epochs()) {
                 epoch++;
                 long t0 = System.nanoTime();
+                long lastProgress = t0;
                 BprSampler.Triples triples = sampler.sampleEpoch(rnd);
                 int n = triples.size();
                 int batches = 0;
@@ -106,6 +110,12 @@ public final class BprTrainer {
                             }
                         }
                         batches++;
+                        long now = System.nanoTime();
+                        if (now - lastProgress > PROGRESS_NANOS) { // long epochs (CPU, big graphs) still show life
+                            lastProgress = now;
+                            double sec = (now - t0) / 1e9;
+                            listener.onProgress(epoch, from + b, n, (from + b) / sec);
+                        }
                     }
                 }
                 lastLoss = read(bprSum, scalar) / Math.max(1, n) + read(l2Sum, scalar) / Math.max(1, batches);

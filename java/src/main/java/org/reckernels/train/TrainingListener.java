@@ -19,6 +19,10 @@ public interface TrainingListener {
     default void onEpoch(Epoch e) {
     }
 
+    /** Inside a long epoch (at most every ~10 s): {@code done} of {@code total} samples, at this rate. */
+    default void onProgress(int epoch, long done, long total, double samplesPerSec) {
+    }
+
     /** Metrics of an evaluation after {@code epoch} (e.g. recall@20), and whether it is the best so far. */
     default void onEvaluation(int epoch, Map<String, Double> metrics, boolean best) {
     }
