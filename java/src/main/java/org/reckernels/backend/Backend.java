@@ -258,6 +258,9 @@ public interface Backend extends AutoCloseable {
      *     G = alpha · (label − σ(IN[c]·OUT[o]ᵀ))      (σ clipped to 0/1 beyond |x| > 6, as word2vec)
      *     IN[c] += G·OUT[o];   OUT[o] += Gᵀ·IN[c]
      * </pre>
+     * With job.exactWord2Vec() the java backend draws fresh negatives for every (context, center)
+     * pair and applies each pair at once, in word2vec's order; the CUDA backend always shares the
+     * negatives over a window (the flag is ignored there).
      * V = job.negatives().size(). Results depend on thread timing (Hogwild); the schedule and the
      * random draws are fixed by job.seed(). Returns words processed (word2vec counting) and seconds.
      */

@@ -13,11 +13,24 @@ import java.util.function.Consumer;
  *   lr(t) = max(minAlpha, alpha − (alpha − minAlpha) · t / (epochs · words))   linear decay
  *   window: max window b; each position draws its own window uniformly from 1..b (word2vec's dynamic window)
  *   wholeSequence: every other token of the (subsampled) sequence is context (Item2Vec), window ignored
+ *   exactWord2Vec: word2vec's own order of updates (CPU backend): fresh negatives for every (context, center)
+ *                  pair and each pair applied at once, the context's IN row after the pair's targets, and
+ *                  word2vec's schedule lr(t) = max(minAlpha, alpha · (1 − t / (epochs · words + 1)));
+ *                  false: one set of negatives per window and the window's updates applied together
+ *                  (pWord2Vec; faster, the CUDA backend always trains this way)
  * </pre>
  */
 public record SgnsJob(int[] ids, int[] starts, float[] keep, AliasTable negatives, long words, int window,
                       int negative, boolean wholeSequence, float alpha, float minAlpha, int epochs, long seed,
-                      int workers, Consumer<SgnsProgress> progress) {
+                      int workers, Consumer<SgnsProgress> progress, boolean exactWord2Vec) {
+
+    /** The shared-negative (pWord2Vec) schedule: {@code exactWord2Vec} false. */
+    public SgnsJob(int[] ids, int[] starts, float[] keep, AliasTable negatives, long words, int window, int negative,
+                   boolean wholeSequence, float alpha, float minAlpha, int epochs, long seed, int workers,
+                   Consumer<SgnsProgress> progress) {
+        this(ids, starts, keep, negatives, words, window, negative, wholeSequence, alpha, minAlpha, epochs, seed, workers,
+                progress, false);
+    }
 
     /** A progress report: words done so far (all epochs), the current lr, mean loss per pair since the last report. */
     public record SgnsProgress(long wordsDone, long wordsTotal, double seconds, float alpha, double loss) {
@@ -67,12 +80,21 @@ public record SgnsJob(int[] ids, int[] starts, float[] keep, AliasTable negative
         }
     }
 
-    /** The word2vec subsampling keep-probabilities for threshold t (0 disables: all 1). */
+    /**
+     * The subsampling keep-probabilities for threshold t (0 disables: all 1) with N = the sum of the
+     * counts. word2vec's N is its train_words, which also counts one end-of-line token per line: use
+     * {@link #keepProbabilities(long[], double, long)} with the corpus's word count to match it.
+     */
     public static float[] keepProbabilities(long[] counts, double sample) {
         long total = 0;
         for (long c : counts) {
             total += c;
         }
+        return keepProbabilities(counts, sample, total);
+    }
+
+    /** word2vec's keep-probabilities (sqrt(c/(t·N)) + 1)·t·N/c, capped at 1, for a given total N (its train_words). */
+    public static float[] keepProbabilities(long[] counts, double sample, long total) {
         float[] keep = new float[counts.length];
         for (int w = 0; w < counts.length; w++) {
             if (sample <= 0 || counts[w] == 0) {

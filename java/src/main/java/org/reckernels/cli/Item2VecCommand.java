@@ -13,7 +13,7 @@ import org.reckernels.model.Item2Vec;
 /**
  * {@code reckernels train item2vec [--data FILE] [--format text|csv] [--vector-size 100] [--window 5]
  * [--min-count 5] [--negative 5] [--ns-exponent 0.75] [--sample 1e-3] [--alpha 0.025]
- * [--min-alpha 1e-4] [--epochs 5] [--seed 1] [--workers cores] [--whole-session false]
+ * [--min-alpha 1e-4] [--epochs 5] [--seed 1] [--workers cores] [--whole-session false] [--exact true]
  * [--query ITEM] [--save FILE] [--export FILE] [--backend B]}: skip-gram negative sampling with a
  * progress line per second (words/s, loss, lr, ETA). Without --data it trains on the embedded
  * synthetic sessions with planted overlapping clusters and prints precision@10 of most_similar
@@ -21,7 +21,7 @@ import org.reckernels.model.Item2Vec;
  */
 final class Item2VecCommand {
     private static final Set<String> OPTIONS = Set.of("data", "format", "vector-size", "window", "min-count", "negative",
-            "ns-exponent", "sample", "alpha", "min-alpha", "epochs", "seed", "workers", "whole-session", "query", "save",
+            "ns-exponent", "sample", "alpha", "min-alpha", "epochs", "seed", "workers", "whole-session", "exact", "query", "save",
             "export", "backend");
 
     private Item2VecCommand() {
@@ -37,7 +37,8 @@ final class Item2VecCommand {
                 o.integer("negative", d.negative()), o.number("ns-exponent", (float) d.nsExponent()),
                 o.number("sample", (float) d.sample()), o.number("alpha", d.alpha()), o.number("min-alpha", d.minAlpha()),
                 o.integer("epochs", synthetic ? 3 : d.epochs()), o.integer("seed", (int) d.seed()),
-                o.integer("workers", d.workers()), Boolean.parseBoolean(o.string("whole-session", synthetic ? "true" : "false")));
+                o.integer("workers", d.workers()), Boolean.parseBoolean(o.string("whole-session", synthetic ? "true" : "false")),
+                Boolean.parseBoolean(o.string("exact", Boolean.toString(Item2Vec.Params.EXACT_DEFAULT))));
         long t0 = System.nanoTime();
         SequenceCorpus corpus;
         SyntheticSequences syn = null;

@@ -63,7 +63,7 @@ public final class Main {
         out.println("  train item2vec [options]          word2vec/Item2Vec skip-gram negative sampling (default data: synthetic sessions)");
         out.println("        --data FILE (one sequence per line, or CSV session_id,item[,time])  --format text|csv");
         out.println("        --vector-size D  --window W  --min-count N  --negative K  --ns-exponent X  --sample T  --alpha X");
-        out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --query ITEM");
+        out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --exact true|false  --query ITEM");
         out.println("        --save FILE  --export FILE (word2vec text)  --backend B");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println("  index build --out FILE [--n N --nlist L --m M --nbits 4|8 --metric l2|ip --seed S --batch B]");

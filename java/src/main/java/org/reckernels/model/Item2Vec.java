@@ -36,10 +36,24 @@ public final class Item2Vec implements AutoCloseable {
     /**
      * gensim-style parameters. {@code sample} is word2vec's subsampling threshold t (0 disables);
      * {@code wholeSession} makes every other item of a sequence a context (Item2Vec) instead of the
-     * dynamic window.
+     * dynamic window. {@code exactWord2Vec} trains in word2vec's order (fresh negatives and an
+     * immediate update per (context, center) pair; {@link SgnsJob#exactWord2Vec()}), the default
+     * ({@link #EXACT_DEFAULT}); false shares one set of negatives over a center's window and applies
+     * the window's updates together (faster, lower agreement with word2vec's vectors).
      */
     public record Params(int vectorSize, int window, int minCount, int negative, double nsExponent, double sample,
-                         float alpha, float minAlpha, int epochs, long seed, int workers, boolean wholeSession) {
+                         float alpha, float minAlpha, int epochs, long seed, int workers, boolean wholeSession,
+                         boolean exactWord2Vec) {
+        /** The default training order: exact (see bench/results/sgns-kjv6-cpu-2c-*.json for both modes). */
+        public static final boolean EXACT_DEFAULT = true;
+
+        /** The default training order ({@link #EXACT_DEFAULT}). */
+        public Params(int vectorSize, int window, int minCount, int negative, double nsExponent, double sample, float alpha,
+                      float minAlpha, int epochs, long seed, int workers, boolean wholeSession) {
+            this(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession,
+                    EXACT_DEFAULT);
+        }
+
         public Params {
             if (vectorSize < 1 || window < 1 || minCount < 1 || negative < 1 || negative > 64 || epochs < 1 || workers < 1) {
                 throw new IllegalArgumentException("Item2Vec: need vector_size, window, min_count, epochs, workers >= 1 and 1 <= negative <= 64 (got "
@@ -56,43 +70,47 @@ public final class Item2Vec implements AutoCloseable {
         }
 
         public Params withVectorSize(int v) {
-            return new Params(v, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession);
+            return new Params(v, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withWindow(int w) {
-            return new Params(vectorSize, w, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession);
+            return new Params(vectorSize, w, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withEpochs(int e) {
-            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, e, seed, workers, wholeSession);
+            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, e, seed, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withSeed(long s) {
-            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, s, workers, wholeSession);
+            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, s, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withWorkers(int w) {
-            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, w, wholeSession);
+            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, w, wholeSession, exactWord2Vec);
         }
 
         public Params withSample(double s) {
-            return new Params(vectorSize, window, minCount, negative, nsExponent, s, alpha, minAlpha, epochs, seed, workers, wholeSession);
+            return new Params(vectorSize, window, minCount, negative, nsExponent, s, alpha, minAlpha, epochs, seed, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withMinCount(int m) {
-            return new Params(vectorSize, window, m, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession);
+            return new Params(vectorSize, window, m, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withWholeSession(boolean w) {
-            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, w);
+            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, w, exactWord2Vec);
         }
 
         public Params withAlpha(float a, float min) {
-            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, a, min, epochs, seed, workers, wholeSession);
+            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, a, min, epochs, seed, workers, wholeSession, exactWord2Vec);
         }
 
         public Params withNegative(int n) {
-            return new Params(vectorSize, window, minCount, n, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession);
+            return new Params(vectorSize, window, minCount, n, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession, exactWord2Vec);
+        }
+
+        public Params withExactWord2Vec(boolean e) {
+            return new Params(vectorSize, window, minCount, negative, nsExponent, sample, alpha, minAlpha, epochs, seed, workers, wholeSession, e);
         }
     }
 
@@ -120,10 +138,12 @@ public final class Item2Vec implements AutoCloseable {
         int v = vocab.size();
         int d = params.vectorSize();
         long[] counts = vocab.counts();
-        SgnsJob job = new SgnsJob(corpus.ids(), corpus.starts(), SgnsJob.keepProbabilities(counts, params.sample()),
-                AliasTable.unigram(counts, params.nsExponent()), Math.max(1, corpus.wordCount()), params.window(),
+        long words = Math.max(1, corpus.wordCount());
+        // word2vec's subsampling threshold is relative to its train_words (tokens + one </s> per line)
+        SgnsJob job = new SgnsJob(corpus.ids(), corpus.starts(), SgnsJob.keepProbabilities(counts, params.sample(), words),
+                negativeTable(counts, words - corpus.numTokens(), params), words, params.window(),
                 params.negative(), params.wholeSession(), params.alpha(), params.minAlpha(), params.epochs(), params.seed(),
-                params.workers(), progress);
+                params.workers(), progress, params.exactWord2Vec());
         HostMatrix init = initialVectors(v, d, params.seed());
         SgnsJob.SgnsResult result;
         HostMatrix trained = HostMatrix.zeros(v, d);
@@ -142,6 +162,26 @@ public final class Item2Vec implements AutoCloseable {
         meta.put("corpus", corpus.source());
         meta.put("backend", backend.name());
         return new Trained(new Item2Vec(vocab, trained, meta), result);
+    }
+
+    /**
+     * unigram^ns_exponent; in exact mode as word2vec draws it: its table also holds the end-of-line
+     * token (count = lines) and replaces a draw of it by a uniformly drawn word, so that token's weight
+     * lines^ns_exponent is spread evenly over the vocabulary.
+     */
+    static AliasTable negativeTable(long[] counts, long lines, Params params) {
+        if (!params.exactWord2Vec() || lines <= 0) {
+            return AliasTable.unigram(counts, params.nsExponent());
+        }
+        double[] w = new double[counts.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.pow(counts[i], params.nsExponent());
+        }
+        double spread = Math.pow(lines, params.nsExponent()) / w.length;
+        for (int i = 0; i < w.length; i++) {
+            w[i] += spread;
+        }
+        return AliasTable.of(w);
     }
 
     /** A trained model with what the run did. */

@@ -41,4 +41,34 @@ public final class SgnsReference {
         }
         return loss;
     }
+
+    /**
+     * word2vec's skip-gram step for one (context, center) pair, literally (double precision):
+     * tgt[0] label 1, the rest label 0; for each target in order f = IN[ctx]·OUT[t], g = alpha·(label − σ(f))
+     * with the clipping above, e += g·OUT[t], OUT[t] += g·IN[ctx]; then IN[ctx] += e. Returns Σ softplus(∓f).
+     */
+    public static double pairUpdate(double[] in, double[] out, int d, int ctx, int[] tgt, int m, double alpha) {
+        double[] e = new double[d];
+        double loss = 0;
+        for (int j = 0; j < m; j++) {
+            int t = tgt[j];
+            double f = 0;
+            for (int c = 0; c < d; c++) {
+                f += in[ctx * d + c] * out[t * d + c];
+            }
+            double label = j == 0 ? 1 : 0;
+            double g = f > 6 ? (label - 1) * alpha : f < -6 ? label * alpha : (label - 1 / (1 + Math.exp(-f))) * alpha;
+            loss += Math.log1p(Math.exp(j == 0 ? -f : f));
+            for (int c = 0; c < d; c++) {
+                e[c] += g * out[t * d + c];
+            }
+            for (int c = 0; c < d; c++) {
+                out[t * d + c] += g * in[ctx * d + c];
+            }
+        }
+        for (int c = 0; c < d; c++) {
+            in[ctx * d + c] += e[c];
+        }
+        return loss;
+    }
 }

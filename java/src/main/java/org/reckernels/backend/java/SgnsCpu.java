@@ -26,6 +26,13 @@ import org.reckernels.backend.SgnsJob;
  * window's updates together keeps each gradient term equal in expectation and turns the inner loops
  * into three small dense products on rows that stay in L1. Windows over more than {@link #MAX_CTX}
  * contexts (whole-sequence mode) are processed in chunks of MAX_CTX contexts with fresh negatives.
+ *
+ * <p>{@link SgnsJob#exactWord2Vec()} trains in word2vec's own order instead ({@link #pairUpdate}): for
+ * each context c of the center (left to right), fresh negatives, then for each target o (the center
+ * first) f = IN[c]·OUT[o], g = alpha·(label − σ(f)), e += g·OUT[o], OUT[o] += g·IN[c] at once, and
+ * IN[c] += e after the targets. The batched mode's estimate of the gradient is unbiased but its
+ * negatives are shared by up to 2·window pairs, which measurably lowers the vectors' agreement with
+ * word2vec's (bench/results/sgns-kjv6-*.json).
  */
 final class SgnsCpu {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -148,6 +155,81 @@ final class SgnsCpu {
         return loss;
     }
 
+    /**
+     * word2vec's skip-gram step for one (context, center) pair, in its order:
+     * <pre>
+     *   tgt[0] the center (label 1), tgt[1..m) negatives (label 0);  e = 0
+     *   for j: f = IN[ctx]·OUT[tgt_j];  g = alpha·(label_j − σ(f));  e += g·OUT[tgt_j];  OUT[tgt_j] += g·IN[ctx]
+     *   IN[ctx] += e
+     * </pre>
+     * A target repeated in tgt sees its own earlier update (sequential). neu1e: scratch of d floats.
+     * Returns Σ −log σ(±f).
+     */
+    static double pairUpdate(float[] in, float[] out, int d, int ctx, int[] tgt, int m, float alpha, float[] neu1e) {
+        int dv = d - d % L;
+        int io = ctx * d;
+        java.util.Arrays.fill(neu1e, 0, d, 0f);
+        double loss = 0;
+        for (int j = 0; j < m; j++) {
+            int oo = tgt[j] * d;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            int c = 0;
+            for (; c + 2 * L <= dv; c += 2 * L) {
+                a0 = FloatVector.fromArray(S, in, io + c).fma(FloatVector.fromArray(S, out, oo + c), a0);
+                a1 = FloatVector.fromArray(S, in, io + c + L).fma(FloatVector.fromArray(S, out, oo + c + L), a1);
+            }
+            for (; c < dv; c += L) {
+                a0 = FloatVector.fromArray(S, in, io + c).fma(FloatVector.fromArray(S, out, oo + c), a0);
+            }
+            float f = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            for (c = dv; c < d; c++) {
+                f += in[io + c] * out[oo + c];
+            }
+            boolean positive = j == 0;
+            float g = alpha * ((positive ? 1f : 0f) - sigmoid(f));
+            loss += negLogSigmoid(positive ? f : -f);
+            FloatVector gv = FloatVector.broadcast(S, g);
+            for (c = 0; c < dv; c += L) {
+                FloatVector o = FloatVector.fromArray(S, out, oo + c);
+                o.fma(gv, FloatVector.fromArray(S, neu1e, c)).intoArray(neu1e, c);
+                FloatVector.fromArray(S, in, io + c).fma(gv, o).intoArray(out, oo + c);
+            }
+            for (c = dv; c < d; c++) {
+                float o = out[oo + c];
+                neu1e[c] += g * o;
+                out[oo + c] = o + g * in[io + c];
+            }
+        }
+        for (int c = 0; c < dv; c += L) {
+            FloatVector.fromArray(S, in, io + c).add(FloatVector.fromArray(S, neu1e, c)).intoArray(in, io + c);
+        }
+        for (int c = dv; c < d; c++) {
+            in[io + c] += neu1e[c];
+        }
+        return loss;
+    }
+
+    /** σ(f) with word2vec's clipping: 1 above MAX_EXP, 0 below −MAX_EXP. */
+    private static float sigmoid(float f) {
+        if (f > MAX_EXP) {
+            return 1f;
+        } else if (f < -MAX_EXP) {
+            return 0f;
+        }
+        return SIGMOID[(int) ((f + MAX_EXP) * SCALE + 0.5f)];
+    }
+
+    /** −log σ(z) (softplus(−z)), linear below −MAX_EXP and 0 above MAX_EXP. */
+    private static float negLogSigmoid(float z) {
+        if (z > MAX_EXP) {
+            return 0f;
+        } else if (z < -MAX_EXP) {
+            return -z;
+        }
+        return NEG_LOG_SIGMOID[(int) ((z + MAX_EXP) * SCALE + 0.5f)];
+    }
+
     /** Writes alpha·(label − σ(f)) into g[at] (word2vec's clipping) and returns the pair's loss −log σ(±f). */
     private static float grad(float f, boolean positive, float alpha, float[] g, int at) {
         float z = positive ? f : -f; // the loss is softplus(−z)
@@ -251,6 +333,9 @@ final class SgnsCpu {
     }
 
     static float alphaAt(SgnsJob job, long done, long wordsTotal) {
+        if (job.exactWord2Vec()) { // word2vec: starting_alpha · (1 − word_count_actual / (iter · train_words + 1)), floored
+            return Math.max(job.minAlpha(), job.alpha() * (float) (1 - (double) done / (wordsTotal + 1)));
+        }
         float a = job.alpha() - (job.alpha() - job.minAlpha()) * (float) ((double) done / wordsTotal);
         return Math.max(job.minAlpha(), a);
     }
@@ -323,6 +408,7 @@ final class SgnsCpu {
             int[] tgt = new int[k + 1];
             float[] g = new float[MAX_CTX * (k + 1)];
             float[] tmp = new float[(k + 1) * d];
+            boolean exact = job.exactWord2Vec();
             int numSeq = s1 - s0;
             double loss = 0;
             long pairs = 0;
@@ -374,6 +460,24 @@ final class SgnsCpu {
                             int eff = window - (int) ((next() >>> 33) % window);
                             lo = Math.max(0, pos - eff);
                             hi = Math.min(len - 1, pos + eff);
+                        }
+                        if (exact) {
+                            for (int q = lo; q <= hi; q++) {
+                                if (q == pos) {
+                                    continue;
+                                }
+                                tgt[0] = center;
+                                int m = 1;
+                                for (int t = 0; t < k; t++) {
+                                    int neg = alias.sample(next());
+                                    if (neg != center) {
+                                        tgt[m++] = neg;
+                                    }
+                                }
+                                loss += pairUpdate(in, out, d, sen[q], tgt, m, alpha, tmp);
+                                pairs += m;
+                            }
+                            continue;
                         }
                         int q = lo;
                         while (q <= hi) {

@@ -48,6 +48,90 @@ class SgnsCpuTest {
         assertEquals(rloss, loss, 1e-2 * n * m, "loss");
     }
 
+    /** word2vec's per-pair step equals the literal double-precision transcription (repeated targets, target = context included). */
+    @Test
+    void exactPairUpdateMatchesReference() {
+        long seed = 100;
+        for (int d : new int[] {128, 100, 37, 16, 5, 1}) {
+            for (int m : new int[] {1, 2, 6}) {
+                for (int rep = 0; rep < 3; rep++) {
+                    SplittableRandom r = new SplittableRandom(seed++);
+                    int v = 12;
+                    double scale = rep == 2 ? 8.0 : 1.0; // rep 2: dot products beyond ±6 (clipped)
+                    float[] in = new float[v * d];
+                    float[] out = new float[v * d];
+                    for (int i = 0; i < in.length; i++) {
+                        in[i] = (float) ((r.nextDouble() - 0.5) * scale);
+                        out[i] = (float) ((r.nextDouble() - 0.5) * scale);
+                    }
+                    int ctx = r.nextInt(v);
+                    int[] tgt = new int[m];
+                    for (int j = 0; j < m; j++) {
+                        tgt[j] = rep == 1 && j > 1 ? tgt[j - 1] : rep == 1 && j == 1 ? ctx : r.nextInt(v);
+                    }
+                    double[] rin = new double[in.length];
+                    double[] rout = new double[out.length];
+                    for (int i = 0; i < in.length; i++) {
+                        rin[i] = in[i];
+                        rout[i] = out[i];
+                    }
+                    float alpha = 0.05f;
+                    double loss = SgnsCpu.pairUpdate(in, out, d, ctx, tgt, m, alpha, new float[d]);
+                    double rloss = SgnsReference.pairUpdate(rin, rout, d, ctx, tgt, m, alpha);
+                    for (int i = 0; i < in.length; i++) {
+                        assertEquals(rin[i], in[i], 2e-4 * scale, "in[" + i + "] d=" + d + " m=" + m);
+                        assertEquals(rout[i], out[i], 2e-4 * scale, "out[" + i + "] d=" + d + " m=" + m);
+                    }
+                    assertEquals(rloss, loss, 1e-2 * m + 1e-4 * Math.abs(rloss), "loss");
+                }
+            }
+        }
+    }
+
+    /** A tiny explicit case: d = 2, one context, the center and one negative, all dots at 0 (σ = 1/2). */
+    @Test
+    void exactPairUpdateByHand() {
+        float[] in = {1, 0, 0, 0, 0, 0};
+        float[] out = {0, 0, 0, 1, 0, 0}; // OUT[1] = (0, 1): orthogonal to IN[0]; OUT[2] = 0
+        float alpha = 0.1f;
+        SgnsCpu.pairUpdate(in, out, 2, 0, new int[] {1, 2}, 2, alpha, new float[2]);
+        // center 1: g = 0.1·(1 − 1/2) = 0.05: e = 0.05·(0, 1), OUT[1] += 0.05·(1, 0)
+        // negative 2: g = 0.1·(0 − 1/2) = −0.05: e += −0.05·(0, 0), OUT[2] += −0.05·(1, 0)
+        assertEquals(1f, in[0], 1e-6f);
+        assertEquals(0.05f, in[1], 2e-4f);
+        assertEquals(0.05f, out[2], 2e-4f);
+        assertEquals(1f, out[3], 1e-6f);
+        assertEquals(-0.05f, out[4], 2e-4f);
+        assertEquals(0f, out[5], 1e-6f);
+    }
+
+    /** With distinct targets and one context, the per-pair step is the batched step with n = 1. */
+    @Test
+    void exactPairEqualsBatchedForOneContext() {
+        SplittableRandom r = new SplittableRandom(5);
+        int v = 20;
+        int d = 64;
+        float[] in = new float[v * d];
+        float[] out = new float[v * d];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (r.nextDouble() - 0.5);
+            out[i] = (float) (r.nextDouble() - 0.5);
+        }
+        int[] tgt = {3, 7, 11, 2, 19, 0};
+        double[] rin = new double[in.length];
+        double[] rout = new double[out.length];
+        for (int i = 0; i < in.length; i++) {
+            rin[i] = in[i];
+            rout[i] = out[i];
+        }
+        SgnsCpu.pairUpdate(in, out, d, 5, tgt, tgt.length, 0.05f, new float[d]);
+        SgnsReference.windowUpdate(rin, rout, d, new int[] {5}, 1, tgt, tgt.length, 0.05);
+        for (int i = 0; i < in.length; i++) {
+            assertEquals(rin[i], in[i], 2e-4);
+            assertEquals(rout[i], out[i], 2e-4);
+        }
+    }
+
     @Test
     void batchedUpdateMatchesReference() {
         long seed = 1;
@@ -100,6 +184,9 @@ class SgnsCpuTest {
         assertEquals((Math.sqrt(1_000_000 / tn) + 1) * tn / 1_000_000, keep[0], 1e-6);
         assertEquals(1f, keep[2]);
         assertEquals(1f, SgnsJob.keepProbabilities(counts, 0)[0]);
+        // word2vec's N is train_words: the tokens plus one </s> per line (here 500 lines)
+        double tw = 1e-4 * (1_001_001 + 500);
+        assertEquals((Math.sqrt(1_000_000 / tw) + 1) * tw / 1_000_000, SgnsJob.keepProbabilities(counts, 1e-4, 1_001_501)[0], 1e-6);
     }
 
     @Test
@@ -133,11 +220,11 @@ class SgnsCpuTest {
             for (int i = 0; i < 20 * 24; i++) {
                 init.set(i / 24, i % 24, (float) ((r.nextDouble() - 0.5) / 24));
             }
-            double[] losses = new double[2];
-            for (int run = 0; run < 2; run++) {
+            double[] losses = new double[4];
+            for (int run = 0; run < 4; run++) {
                 try (Matrix in = b.upload(init); Matrix out = b.allocate(20, 24)) {
                     SgnsJob job = new SgnsJob(ids, starts, SgnsJob.keepProbabilities(counts, 0), AliasTable.unigram(counts, 0.75),
-                            ids.length + seqs, 3, 5, run == 1, 0.025f, 1e-4f, run == 0 ? 1 : 3, 7, 3, null);
+                            ids.length + seqs, 3, 5, run % 2 == 1, 0.025f, 1e-4f, run % 2 == 0 ? 1 : 3, 7, 3, null, run >= 2);
                     SgnsJob.SgnsResult res = b.sgnsTrain(in, out, job);
                     assertEquals((long) (ids.length + seqs) * job.epochs(), res.wordsDone());
                     losses[run] = res.finalLoss();
@@ -154,6 +241,7 @@ class SgnsCpuTest {
                 }
             }
             assertTrue(losses[0] < Math.log(2) * 0.9, "loss " + losses[0]);
+            assertTrue(losses[2] < Math.log(2) * 0.9, "exact loss " + losses[2]);
             init.close();
         }
     }
