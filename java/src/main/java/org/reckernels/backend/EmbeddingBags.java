@@ -84,12 +84,12 @@ public final class EmbeddingBags {
 
         /** Adam's {@code c1 = lr / (1 − β1^t)}. */
         public float adamC1(long step) {
-            return (float) (lr / (1.0 - Math.pow(beta1, step)));
+            return AdamStep.of(lr, beta1, beta2, step).c1();
         }
 
         /** Adam's {@code c2 = 1 / sqrt(1 − β2^t)}. */
         public float adamC2(long step) {
-            return (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, step)));
+            return AdamStep.of(lr, beta1, beta2, step).c2();
         }
     }
 

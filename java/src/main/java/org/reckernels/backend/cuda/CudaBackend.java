@@ -261,10 +261,9 @@ public final class CudaBackend implements Backend {
         DeviceMatrix dg = own(grad, "adam", "grad");
         DeviceMatrix dm = own(m, "adam", "m");
         DeviceMatrix dv = own(v, "adam", "v");
-        float c1 = (float) (lr / (1.0 - Math.pow(beta1, step)));
-        float c2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, step)));
+        org.reckernels.backend.AdamStep k = org.reckernels.backend.AdamStep.of(lr, beta1, beta2, step);
         ctx.makeCurrent();
-        training.adam(dp, dg, dm, dv, beta1, beta2, eps, c1, c2);
+        training.adam(dp, dg, dm, dv, beta1, beta2, eps, k.c1(), k.c2());
     }
 
     private static void checkWidth(String op, Matrix m) {

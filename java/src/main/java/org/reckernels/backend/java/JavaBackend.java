@@ -309,10 +309,9 @@ public final class JavaBackend implements Backend {
         HostMatrix hg = host(grad, "adam", "grad");
         HostMatrix hm = host(m, "adam", "m");
         HostMatrix hv = host(v, "adam", "v");
-        float c1 = (float) (lr / (1.0 - Math.pow(beta1, step)));
-        float c2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, step)));
+        org.reckernels.backend.AdamStep k = org.reckernels.backend.AdamStep.of(lr, beta1, beta2, step);
         elementwise(hp.elements(), (from, to) -> kernels.adam(hp.segment(), hg.segment(), hm.segment(), hv.segment(),
-                beta1, beta2, eps, c1, c2, from, to));
+                beta1, beta2, eps, k.c1(), k.c2(), from, to));
     }
 
     private interface Range {
