@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.io.ResultsFile;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;

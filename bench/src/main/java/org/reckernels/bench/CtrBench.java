@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.io.ResultsFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.reckernels.bench;
 
+import org.reckernels.io.Env;
+import org.reckernels.io.ResultsFile;
 import org.reckernels.backend.cuda.CudaBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

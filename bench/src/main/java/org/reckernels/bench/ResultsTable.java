@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.io.ResultsFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

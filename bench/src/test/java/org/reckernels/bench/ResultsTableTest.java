@@ -1,5 +1,6 @@
 package org.reckernels.bench;
 
+import org.reckernels.io.ResultsFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -32,6 +32,7 @@ public final class Main {
                 case "info" -> info(rest, out);
                 case "train" -> TrainCommand.run(rest, out);
                 case "eval" -> EvalCommand.run(rest, out);
+                case "leaderboard" -> LeaderboardCommand.run(rest, out);
                 case "index" -> IndexCommand.run(rest, out);
                 default -> {
                     err.println("reckernels: unknown command '" + args[0] + "'");
@@ -66,6 +67,8 @@ public final class Main {
         out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --exact true|false  --query ITEM");
         out.println("        --save FILE  --export FILE (word2vec text)  --backend B");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
+        out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B]");
+        out.println("        MF-BPR, LightGCN, NGCF and iALS on one data set, one table (and results files)");
         out.println("  index build --out FILE [--n N --nlist L --m M --nbits 4|8 --metric l2|ip --seed S --batch B]");
         out.println("        IVF-PQ index over synthetic clustered vectors, with progress");
         out.println("  index search --index FILE [--queries N --k K --nprobe P --rerank R --fast-scan true|false]");

@@ -16,15 +16,21 @@ public final class HostMatrix implements Matrix {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final Arena arena;
+    private final boolean closable; // false for scratch matrices (automatic arena, freed by the GC)
     private final MemorySegment data;
     private final long rows;
     private final long cols;
 
     private HostMatrix(long rows, long cols) {
+        this(rows, cols, Arena.ofShared(), true);
+    }
+
+    private HostMatrix(long rows, long cols, Arena arena, boolean closable) {
         Shapes.checkShape("HostMatrix", rows, cols);
         this.rows = rows;
         this.cols = cols;
-        this.arena = Arena.ofShared();
+        this.arena = arena;
+        this.closable = closable;
         // Arena.allocate zero-fills; size 0 is allowed and yields an empty segment.
         this.data = arena.allocate(Math.multiplyExact(Math.multiplyExact(rows, cols), Float.BYTES), ALIGNMENT);
     }
@@ -32,6 +38,15 @@ public final class HostMatrix implements Matrix {
     /** A zero-filled {@code rows x cols} matrix. */
     public static HostMatrix zeros(long rows, long cols) {
         return new HostMatrix(rows, cols);
+    }
+
+    /**
+     * A zero-filled scratch matrix for an op's short-lived temporaries, freed by the garbage
+     * collector ({@link #close()} does nothing). Closing a shared arena is a handshake with every
+     * thread, far too slow to do per op; an automatic arena avoids it.
+     */
+    public static HostMatrix scratch(long rows, long cols) {
+        return new HostMatrix(rows, cols, Arena.ofAuto(), false);
     }
 
     /** Copies a row-major array into a new matrix; {@code values.length} must be rows*cols. */
@@ -121,7 +136,7 @@ public final class HostMatrix implements Matrix {
 
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
+        if (closable && arena.scope().isAlive()) {
             arena.close();
         }
     }

@@ -182,7 +182,7 @@ public final class JavaBackend implements Backend {
      */
     private void gemmTransAOuter(HostMatrix a, HostMatrix b, HostMatrix c, int m, int n, int k, float alpha, float beta) {
         int chunks = (long) m * n * k < SERIAL_WORK ? 1 : Math.min(k, parallel.threads() * 2);
-        try (HostMatrix partial = HostMatrix.zeros((long) chunks * m, n)) {
+        try (HostMatrix partial = HostMatrix.scratch((long) chunks * m, n)) {
             parallel.forEach(chunks, t -> {
                 long base = (long) t * m * n;
                 for (long p = (long) k * t / chunks, e = (long) k * (t + 1) / chunks; p < e; p++) {
@@ -206,7 +206,7 @@ public final class JavaBackend implements Backend {
     }
 
     private static HostMatrix transpose(HostMatrix src) {
-        HostMatrix t = HostMatrix.zeros(src.cols(), src.rows());
+        HostMatrix t = HostMatrix.scratch(src.cols(), src.rows());
         for (long r = 0; r < src.rows(); r++) {
             for (long c = 0; c < src.cols(); c++) {
                 t.set(c, r, src.get(r, c));
@@ -444,7 +444,7 @@ public final class JavaBackend implements Backend {
         // Fixed chunks (not thread-dependent) with one partial row each, then summed in order:
         // the result is the same whatever the pool size.
         int chunks = n * d < SERIAL_WORK ? 1 : (int) Math.min(n, 64);
-        try (HostMatrix partial = HostMatrix.zeros(chunks, d)) {
+        try (HostMatrix partial = HostMatrix.scratch(chunks, d)) {
             parallel.forEach(chunks, t -> {
                 for (long r = n * t / chunks, e = n * (t + 1) / chunks; r < e; r++) {
                     kernels.axpy(1f, hx.segment(), r * d, partial.segment(), (long) t * d, d);

@@ -1,4 +1,4 @@
-package org.reckernels.bench;
+package org.reckernels.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.reckernels.bench;
+package org.reckernels.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,11 +9,11 @@ import java.util.Map;
  * A minimal JSON writer and reader for results files (maps, lists, strings, numbers, booleans,
  * null). Objects read back as insertion-ordered maps, numbers as Double.
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0);
         return sb.toString();
@@ -74,7 +74,7 @@ final class Json {
     }
 
     /** Parses one JSON value; throws IllegalArgumentException naming the offset of bad input. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Reader r = new Reader(text);
         Object v = r.value();
         r.skipSpace();

@@ -1,0 +1,113 @@
+package org.reckernels.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.Backends;
+import org.reckernels.data.TrainTestSplit;
+import org.reckernels.eval.RankingReport;
+import org.reckernels.io.ResultsFile;
+import org.reckernels.train.BprConfig;
+import org.reckernels.train.GraphModelConfig;
+import org.reckernels.train.GraphTraining;
+import org.reckernels.train.IalsConfig;
+import org.reckernels.train.IalsTraining;
+import org.reckernels.train.TrainingListener;
+
+/**
+ * {@code reckernels leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR]}: trains
+ * MF-BPR, LightGCN, NGCF and iALS on one data set with documented settings and prints one table
+ * (recall@20, ndcg@20, train time, device), next to the LightGCN paper's numbers when the data is
+ * the Gowalla split. With --results, each model's run is also written as a results file
+ * ({@code <model>-<data>-<device>-<date>.json}).
+ *
+ * <p>Settings: the BPR models use the LightGCN paper's (d = 64, lr 1e-3, L2 1e-4, batch 2048, 3
+ * layers; NGCF message dropout 0.1) on real data, and the synthetic default's (lr 5e-3, batch
+ * 1024) without --data; iALS uses {@link IalsConfig#gowallaDefaults()}. --epochs caps the BPR
+ * models (default 20 on synthetic data, 1000 with early stopping on real data).
+ */
+final class LeaderboardCommand {
+    private static final Set<String> OPTIONS = Set.of("data", "epochs", "sweeps", "results", "backend", "seed");
+    /** recall@20, ndcg@20 on Gowalla, LightGCN paper Table 3. */
+    private static final Map<String, double[]> PUBLISHED_GOWALLA = Map.of(
+            "mf", new double[] {0.1291, 0.1109},
+            "ngcf", new double[] {0.1570, 0.1327},
+            "lightgcn", new double[] {0.1830, 0.1554});
+
+    private LeaderboardCommand() {
+    }
+
+    private record Row(String model, RankingReport eval, double seconds, int epochs) {
+    }
+
+    static int run(String[] args, PrintStream out) throws IOException {
+        Options o = new Options("leaderboard", args, OPTIONS);
+        boolean synthetic = !o.has("data");
+        TrainTestSplit data = TrainCommand.loadData(o, out);
+        String dataName = synthetic ? "synthetic" : Path.of(o.string("data", ".")).toAbsolutePath().normalize().getFileName().toString();
+        boolean gowalla = dataName.equals("gowalla");
+        int epochs = o.integer("epochs", synthetic ? 20 : 1000);
+        BprConfig bpr = new BprConfig(epochs, synthetic ? 1024 : 2048, synthetic ? 5e-3f : 1e-3f, 1e-4f, 2020,
+                synthetic ? 5 : 20, synthetic ? 0 : 5, "recall@20");
+        IalsConfig ials = IalsConfig.gowallaDefaults().withSweeps(o.integer("sweeps", 10));
+        int[] ks = TrainCommand.cutoffs(data.numItems());
+        List<Row> rows = new ArrayList<>();
+        Backends.Choice choice = Backends.open(o.string("backend", Backends.requestedKind()));
+        try (Backend backend = choice.backend()) {
+            String device = backend.info().device();
+            out.println("backend: " + backend.name() + " (" + choice.reason() + ") on " + device);
+            for (String model : List.of("mf", "lightgcn", "ngcf")) {
+                GraphModelConfig mc = new GraphModelConfig(model, 64, 3, 0.1f, 2020, GraphModelConfig.defaultDropout(model));
+                out.println("== " + model + " (" + mc + ")");
+                long t0 = System.nanoTime();
+                GraphTraining.Outcome r = GraphTraining.run(backend, data, mc, bpr, new ProgressPrinter(out), ks);
+                r.embeddings().close();
+                rows.add(new Row(model, r.finalEval(), (System.nanoTime() - t0) / 1e9, r.training().epochsRun()));
+            }
+            out.println("== ials (" + ials + ")");
+            long t0 = System.nanoTime();
+            IalsTraining.Outcome r = IalsTraining.run(backend, data, ials, false, TrainingListener.NONE, ks);
+            r.embeddings().close();
+            rows.add(new Row("ials", r.finalEval(), (System.nanoTime() - t0) / 1e9, r.sweeps()));
+
+            out.println();
+            out.printf("%-9s %10s %9s %8s %10s  %s%n", "model", "recall@20", "ndcg@20", "epochs", "train s", gowalla ? "published recall/ndcg@20" : "");
+            for (Row row : rows) {
+                double[] pub = gowalla ? PUBLISHED_GOWALLA.get(row.model()) : null;
+                out.printf("%-9s %10.4f %9.4f %8d %10.1f  %s%n", row.model(), row.eval().recall(20), row.eval().ndcg(20),
+                        row.epochs(), row.seconds(), pub == null ? "" : String.format("%.4f / %.4f", pub[0], pub[1]));
+            }
+            out.println("device: " + device + "; random ranking recall@20 ≈ " + String.format("%.4f", 20.0 / data.numItems()));
+            if (o.has("results")) {
+                Path dir = Path.of(o.string("results", "bench/results"));
+                String driver = backend.info().details().getOrDefault("driver (CUDA version)", "-");
+                for (Row row : rows) {
+                    Map<String, Object> settings = new LinkedHashMap<>();
+                    settings.put("model", row.model());
+                    settings.put("data", dataName);
+                    settings.put("backend", backend.name());
+                    settings.put("training", row.model().equals("ials") ? ials.toString() : bpr.toString());
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("recall@20", row.eval().recall(20));
+                    metrics.put("ndcg@20", row.eval().ndcg(20));
+                    metrics.put("epochs", (double) row.epochs());
+                    metrics.put("sec_per_epoch", row.seconds() / Math.max(1, row.epochs()));
+                    double[] pub = gowalla ? PUBLISHED_GOWALLA.get(row.model()) : null;
+                    List<ResultsFile.Baseline> baselines = pub == null ? List.of()
+                            : List.of(new ResultsFile.Baseline("published-" + row.model(), Map.of("recall@20", pub[0], "ndcg@20", pub[1])));
+                    String name = (row.model().equals("mf") ? "mf-bpr" : row.model()) + "-" + dataName;
+                    ResultsFile f = ResultsFile.of(name, device, driver, "reckernels leaderboard " + String.join(" ", args))
+                            .with(settings, metrics, baselines, Map.of());
+                    out.println("wrote " + f.write(dir));
+                }
+            }
+        }
+        return 0;
+    }
+}
