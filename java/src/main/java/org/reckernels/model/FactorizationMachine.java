@@ -156,14 +156,15 @@ public final class FactorizationMachine implements AutoCloseable {
         /** Transposes sample-major ids [from, from + b) into the table-major index arrays. */
         void fill(int[] ids, int from) {
             int f = vocab.length;
-            for (int s = 0; s < b; s++) {
-                int base = (from + s) * f;
-                for (int t = 0; t < f; t++) {
-                    int id = ids[base + t];
-                    idxV[t * b + s] = id;
-                    idxW[t * b + s] = id;
+            // Table-outer: sequential writes, one strided read stream; idxW's first F·B entries are idxV.
+            for (int t = 0; t < f; t++) {
+                int src = from * f + t;
+                int dst = t * b;
+                for (int s = 0; s < b; s++, src += f) {
+                    idxV[dst + s] = ids[src];
                 }
             }
+            System.arraycopy(idxV, 0, idxW, 0, f * b);
         }
 
         @Override

@@ -41,8 +41,65 @@ final class CtrOps {
         return k.describe();
     }
 
-    /** Checks offsets (monotone, [0, nnz], first 0, last nnz) and every index against its own table. */
-    private static void checkData(String op, long[] tableOffsets, HostIndexVector indices, HostIndexVector offsets,
+    /**
+     * Checks offsets (monotone, [0, nnz], first 0, last nnz) and every index against its own table: a
+     * parallel pass per table (offsets monotone over the table's bags, then one min/max scan over its
+     * contiguous index range); only if some table fails does the serial pass run, to report exactly the
+     * first bad entry as before.
+     */
+    private void checkData(String op, long[] tableOffsets, HostIndexVector indices, HostIndexVector offsets,
+                           long batch) {
+        int tables = tableOffsets.length - 1;
+        long nnz = indices.length();
+        MemorySegment off = offsets.segment();
+        MemorySegment idx = indices.segment();
+        long bags = tables * batch;
+        if (off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, 0) != 0 || offsets.get(bags) != nnz) {
+            checkDataSerial(op, tableOffsets, indices, offsets, batch);
+            return;
+        }
+        int chunks = (nnz + bags) < SERIAL_WORK ? 1 : Math.min(tables, parallel.threads() * 4);
+        boolean[] bad = new boolean[chunks];
+        parallel.forEach(chunks, c -> {
+            int t0 = tables * c / chunks;
+            int t1 = tables * (c + 1) / chunks;
+            for (int t = t0; t < t1 && !bad[c]; t++) {
+                long rows = tableOffsets[t + 1] - tableOffsets[t];
+                int prev = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, t * batch);
+                boolean mono = true;
+                for (long g = t * batch + 1; g <= (t + 1) * batch; g++) {
+                    int e = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, g);
+                    mono &= e >= prev;
+                    prev = e;
+                }
+                if (!mono) {
+                    bad[c] = true;
+                    break;
+                }
+                int s = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, t * batch);
+                int e = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, (t + 1) * batch);
+                int lo = 0;
+                int hi = 0;
+                for (int p = s; p < e; p++) {
+                    int i = idx.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, p);
+                    lo = Math.min(lo, i);
+                    hi = Math.max(hi, i);
+                }
+                if (lo < 0 || (e > s && hi >= rows)) {
+                    bad[c] = true;
+                }
+            }
+        });
+        for (boolean b : bad) {
+            if (b) {
+                checkDataSerial(op, tableOffsets, indices, offsets, batch);
+                return;
+            }
+        }
+    }
+
+    /** The serial check: throws for the first bad offset or index. */
+    private static void checkDataSerial(String op, long[] tableOffsets, HostIndexVector indices, HostIndexVector offsets,
                                   long batch) {
         int tables = tableOffsets.length - 1;
         long nnz = indices.length();
@@ -187,12 +244,66 @@ final class CtrOps {
         }
         // Slots of this table live in acc at [p0·d, p1·d): at most one slot per position.
         long accBase = (long) p0 * d;
+        long tableRows = tableOffsets[t + 1] - tableOffsets[t];
+        int[] rowOfSlot = new int[count];
+        int slots;
+        if (tableRows <= 4L * count + 1024) {
+            // Small table: a dense row -> slot array instead of the hash map (same slots, same order).
+            int[] slotOfRow = new int[(int) tableRows];
+            java.util.Arrays.fill(slotOfRow, -1);
+            slots = 0;
+            boolean unit = pooling == Pooling.SUM && pw == null;
+            for (long g = t * batch; g < (t + 1) * batch; g++) {
+                int s = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, g);
+                int e = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, g + 1);
+                long b = g - t * batch;
+                float inv = pooling == Pooling.MEAN ? 1f / (e - s) : 1f;
+                for (int p = s; p < e; p++) {
+                    int row = idx.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, p);
+                    float coef = unit ? 1f : pooling == Pooling.MEAN ? inv : pw == null ? 1f : pw.getAtIndex(F, p);
+                    long gro = pooling == Pooling.NONE ? (long) p * d : b * goCols + (long) t * d;
+                    int slot = slotOfRow[row];
+                    if (slot < 0) {
+                        slotOfRow[row] = slots;
+                        rowOfSlot[slots] = row;
+                        k.scaleCopy(coef, go, gro, acc, accBase + (long) slots * d, d);
+                        slots++;
+                    } else {
+                        k.axpy(coef, go, gro, acc, accBase + (long) slot * d, d);
+                    }
+                }
+            }
+        } else {
+            slots = hashSlots(t, idx, off, pw, pooling, go, goCols, batch, d, acc, accBase, count, rowOfSlot);
+        }
+        MemorySegment ws = w.segment();
+        long base = tableOffsets[t];
+        for (int s = 0; s < slots; s++) {
+            long r = base + rowOfSlot[s];
+            long wo = r * d;
+            long ao = accBase + (long) s * d;
+            switch (opt.kind()) {
+                case SGD -> k.stepRow(ws, wo, acc, ao, d, opt.lr());
+                case ADAGRAD -> k.adagradRow(ws, wo, state1.segment(), wo, acc, ao, d, opt.lr(), opt.eps());
+                case ROWWISE_ADAGRAD -> {
+                    MemorySegment h = state1.segment();
+                    float hr = h.getAtIndex(F, r) + k.sumSquares(acc, ao, d) / d;
+                    h.setAtIndex(F, r, hr);
+                    k.stepRow(ws, wo, acc, ao, d, opt.lr() / ((float) Math.sqrt(hr) + opt.eps()));
+                }
+                case ADAM -> k.adamRow(ws, wo, state1.segment(), state2.segment(), wo, acc, ao, d, opt.beta1(), opt.beta2(),
+                        opt.eps(), c1, c2);
+            }
+        }
+    }
+
+    private int hashSlots(int t, MemorySegment idx, MemorySegment off, MemorySegment pw, Pooling pooling, MemorySegment go,
+                          long goCols, long batch, int d, MemorySegment acc, long accBase, int count, int[] rowOfSlot) {
         int cap = Integer.highestOneBit(Math.max(2, count) * 2 - 1) << 1;
         int mask = cap - 1;
         int[] keys = new int[cap];
         java.util.Arrays.fill(keys, -1);
         int[] slotOfKey = new int[cap];
-        int[] rowOfSlot = new int[count];
         int slots = 0;
         for (long g = t * batch; g < (t + 1) * batch; g++) {
             int s = off.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, g);
@@ -219,25 +330,7 @@ final class CtrOps {
                 }
             }
         }
-        MemorySegment ws = w.segment();
-        long base = tableOffsets[t];
-        for (int s = 0; s < slots; s++) {
-            long r = base + rowOfSlot[s];
-            long wo = r * d;
-            long ao = accBase + (long) s * d;
-            switch (opt.kind()) {
-                case SGD -> k.stepRow(ws, wo, acc, ao, d, opt.lr());
-                case ADAGRAD -> k.adagradRow(ws, wo, state1.segment(), wo, acc, ao, d, opt.lr(), opt.eps());
-                case ROWWISE_ADAGRAD -> {
-                    MemorySegment h = state1.segment();
-                    float hr = h.getAtIndex(F, r) + k.sumSquares(acc, ao, d) / d;
-                    h.setAtIndex(F, r, hr);
-                    k.stepRow(ws, wo, acc, ao, d, opt.lr() / ((float) Math.sqrt(hr) + opt.eps()));
-                }
-                case ADAM -> k.adamRow(ws, wo, state1.segment(), state2.segment(), wo, acc, ao, d, opt.beta1(), opt.beta2(),
-                        opt.eps(), c1, c2);
-            }
-        }
+        return slots;
     }
 
     void fmForward(HostMatrix v, int fields, HostMatrix linear, HostMatrix logits) {

@@ -14,6 +14,12 @@ final class VectorCtrKernels implements CtrKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * Rows narrower than one vector (the FM's d = 1 first-order table) go to the scalar kernels: a masked
+     * vector op per 1-float row costs far more than the scalar loop, and the element-wise ops below
+     * (mul, fma, div, sqrt per lane) give the same bits either way.
+     */
+    private static final ScalarCtrKernels NARROW = new ScalarCtrKernels();
 
     @Override
     public String describe() {
@@ -37,6 +43,10 @@ final class VectorCtrKernels implements CtrKernels {
 
     @Override
     public void scaleCopy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int d) {
+        if (d < L) {
+            NARROW.scaleCopy(a, x, xo, y, yo, d);
+            return;
+        }
         for (int c = 0; c < d; c += L) {
             store(load(x, xo, c, d).mul(a), y, yo, c, d);
         }
@@ -44,6 +54,10 @@ final class VectorCtrKernels implements CtrKernels {
 
     @Override
     public void axpy(float a, MemorySegment x, long xo, MemorySegment y, long yo, int d) {
+        if (d < L) {
+            NARROW.axpy(a, x, xo, y, yo, d);
+            return;
+        }
         FloatVector av = FloatVector.broadcast(S, a);
         for (int c = 0; c < d; c += L) {
             store(load(x, xo, c, d).fma(av, load(y, yo, c, d)), y, yo, c, d);
@@ -52,6 +66,10 @@ final class VectorCtrKernels implements CtrKernels {
 
     @Override
     public void zero(MemorySegment y, long yo, int d) {
+        if (d < L) {
+            NARROW.zero(y, yo, d);
+            return;
+        }
         FloatVector z = FloatVector.zero(S);
         for (int c = 0; c < d; c += L) {
             store(z, y, yo, c, d);
@@ -71,6 +89,10 @@ final class VectorCtrKernels implements CtrKernels {
     @Override
     public void adagradRow(MemorySegment w, long wo, MemorySegment h, long ho, MemorySegment g, long go, int d, float lr,
                            float eps) {
+        if (d < L) {
+            NARROW.adagradRow(w, wo, h, ho, g, go, d, lr, eps);
+            return;
+        }
         for (int c = 0; c < d; c += L) {
             FloatVector gv = load(g, go, c, d);
             FloatVector hv = gv.fma(gv, load(h, ho, c, d));
@@ -88,6 +110,10 @@ final class VectorCtrKernels implements CtrKernels {
     @Override
     public void adamRow(MemorySegment w, long wo, MemorySegment m, MemorySegment v, long so, MemorySegment g, long go,
                         int d, float beta1, float beta2, float eps, float c1, float c2) {
+        if (d < L) {
+            NARROW.adamRow(w, wo, m, v, so, g, go, d, beta1, beta2, eps, c1, c2);
+            return;
+        }
         FloatVector b1 = FloatVector.broadcast(S, beta1);
         FloatVector b2 = FloatVector.broadcast(S, beta2);
         for (int c = 0; c < d; c += L) {
