@@ -113,6 +113,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(EmbeddingLauncher.entryPoints());
         entries.addAll(FmLauncher.entryPoints());
         entries.addAll(SgnsLauncher.entryPoints());
+        entries.addAll(IalsLauncher.entryPoints());
         return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
