@@ -113,6 +113,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(EmbeddingLauncher.entryPoints());
         entries.addAll(FmLauncher.entryPoints());
         entries.addAll(SgnsLauncher.entryPoints());
+        entries.addAll(IalsLauncher.entryPoints());
         return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
@@ -266,9 +267,16 @@ public final class CudaBackend implements Backend {
         training.adam(dp, dg, dm, dv, beta1, beta2, eps, k.c1(), k.c2());
     }
 
-    private static void checkWidth(String op, Matrix m) {
-        if (m.cols() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": width " + m.cols() + " exceeds the kernels' int range");
+    /**
+     * Widest row the per-row kernels take: their lanes step an int column counter by 32
+     * ({@code for (int c = lane; c < d; c += 32)}), which must not pass 2^31 − 1.
+     */
+    static final long MAX_WIDTH = Integer.MAX_VALUE - 32L;
+
+    static void checkWidth(String op, Matrix m) {
+        if (m.cols() > MAX_WIDTH) {
+            throw new IllegalArgumentException(op + ": width " + m.cols() + " exceeds the kernels' limit " + MAX_WIDTH
+                    + " (int column counters)");
         }
     }
 

@@ -42,7 +42,15 @@ final class FmLauncher {
         return (int) v;
     }
 
+    /** Throws if d would let the kernels' int column counter ({@code c += 32}) pass 2^31 − 1. */
+    static void checkDim(String op, int d) {
+        if (d > CudaBackend.MAX_WIDTH) {
+            throw new IllegalArgumentException(op + ": d = " + d + " exceeds the kernels' limit " + CudaBackend.MAX_WIDTH);
+        }
+    }
+
     void forward(DeviceMatrix v, int fields, int d, DeviceMatrix linear, DeviceMatrix logits) {
+        checkDim("fmForward", d);
         int b = checkInt("fmForward", "batch", v.rows());
         if (b == 0) {
             return;
@@ -53,6 +61,7 @@ final class FmLauncher {
     }
 
     void backward(DeviceMatrix v, int fields, int d, DeviceMatrix g, DeviceMatrix gradV, DeviceMatrix gradLinear) {
+        checkDim("fmBackward", d);
         int b = checkInt("fmBackward", "batch", v.rows());
         if (b == 0) {
             return;

@@ -1,5 +1,6 @@
 package org.reckernels.backend.cuda;
 
+import static jcuda.driver.JCudaDriver.cuFuncGetAttribute;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 
 import java.lang.foreign.Arena;
@@ -7,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import jcuda.Pointer;
+import jcuda.driver.CUfunction_attribute;
 import org.reckernels.backend.SgnsJob;
 
 /**
@@ -30,7 +32,15 @@ final class SgnsLauncher {
     static final int MAX_SEQ = 1000;
     /** Concurrent blocks bound the Hogwild staleness; a few per SM on an H100 (132 SMs). */
     static final int MAX_GRID = 1024;
+    /**
+     * The default per-block shared-memory limit (no opt-in). It bounds static + dynamic shared memory together:
+     * the kernel's own {@code __shared__} variables (s_len, s_m, s_n, s_q, s_loss: 32 bytes) come out of it, so
+     * the dynamic part may use at most {@code MAX_SHARED - static} bytes (the function's
+     * CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES); more fails the launch with CUDA_ERROR_INVALID_VALUE.
+     */
     static final int MAX_SHARED = 48 * 1024;
+    /** The kernel's static {@code __shared__} bytes (4 ints + kWarps floats), assumed where the driver is not asked. */
+    static final int STATIC_SHARED = 4 * 4 + 4 * (BLOCK / 32);
 
     private final CudaContext ctx;
     private final KernelModule module;
@@ -50,6 +60,18 @@ final class SgnsLauncher {
         return 4L * (2 * m * d + MAX_CTX * m + 2L * MAX_SEQ + m + MAX_CTX);
     }
 
+    /**
+     * Throws unless {@code shared} dynamic bytes fit {@code maxDynamic}, the most the kernel may take (the
+     * 48 KiB block limit less its static shared memory).
+     */
+    static void checkShared(int d, int negative, long shared, long maxDynamic) {
+        if (shared > maxDynamic) {
+            throw new IllegalArgumentException("sgnsTrain (cuda): d = " + d + " with " + negative + " negatives needs " + shared
+                    + " bytes of dynamic shared memory per block, more than the " + maxDynamic + " the kernel may take ("
+                    + MAX_SHARED + " less its static shared memory)");
+        }
+    }
+
     /** Host copy of the kernel's counter-based draw (rk::sgns::draw), for tests. */
     static long draw(long seed, int epoch, long pos, int stream) {
         long key = mix64(seed + 0x9E3779B97F4A7C15L * (epoch + 1L));
@@ -67,10 +89,10 @@ final class SgnsLauncher {
         int d = Math.toIntExact(in.cols());
         int v = job.negatives().size();
         long shared = sharedBytes(d, job.negative());
-        if (shared > MAX_SHARED) {
-            throw new IllegalArgumentException("sgnsTrain (cuda): d = " + d + " with " + job.negative() + " negatives needs " + shared
-                    + " bytes of shared memory per block, more than " + MAX_SHARED);
-        }
+        int[] maxDynamic = {MAX_SHARED - STATIC_SHARED};
+        CudaException.check(cuFuncGetAttribute(maxDynamic, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                module.function(EPOCH)), "cuFuncGetAttribute(" + EPOCH + ", MAX_DYNAMIC_SHARED_SIZE_BYTES)");
+        checkShared(d, job.negative(), shared, maxDynamic[0]);
         int[] starts = job.starts();
         for (int s = 0; s + 1 < starts.length; s++) {
             if (starts[s + 1] - starts[s] > MAX_SEQ) {

@@ -109,6 +109,17 @@ final class SpmmLauncher {
         return Variant.V4G32;
     }
 
+    /** Widest d the kernels take: their column-pass counter {@code c0 += 4·G} (int) must not pass 2^31 − 1. */
+    static final long MAX_D = Integer.MAX_VALUE - 128L;
+
+    /** Throws if {@code d > MAX_D} (kernels/spmm.cu's launch contract: d <= 2^31 − 129). */
+    static void checkWidth(String op, long d) {
+        if (d > MAX_D) {
+            throw new IllegalArgumentException(op + ": d = " + d + " exceeds the kernels' limit " + MAX_D
+                    + " (int column counters)");
+        }
+    }
+
     /** gridDim.x for n_rows rows; always fits an int since n_rows does. */
     static int gridFor(Variant v, int nRows) {
         return (int) ((nRows + (long) v.rowsPerBlock() - 1) / v.rowsPerBlock());
@@ -137,9 +148,7 @@ final class SpmmLauncher {
             throw new IllegalArgumentException(op + ": A has " + nRowsL + " rows; the kernels take at most "
                     + (Integer.MAX_VALUE - 1));
         }
-        if (dL > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": d = " + dL + " exceeds the kernels' int range");
-        }
+        checkWidth(op, dL);
         int nRows = (int) nRowsL;
         int d = (int) dL;
         if (nRows == 0 || d == 0) {

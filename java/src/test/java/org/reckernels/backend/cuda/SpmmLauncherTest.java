@@ -55,4 +55,14 @@ class SpmmLauncherTest {
             assertEquals(256, v.rowsPerBlock() * v.lanesPerRow);
         }
     }
+
+    @Test
+    void rejectsWidthsWhoseColumnPassCounterWouldOverflow() {
+        // c0 += 128 (v4g32) must stay below 2^31: d <= 2^31 - 129.
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> SpmmLauncher.checkWidth("spmm", Integer.MAX_VALUE - 128L));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpmmLauncher.checkWidth("spmm", Integer.MAX_VALUE - 127L));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpmmLauncher.checkWidth("spmm", Integer.MAX_VALUE));
+    }
 }
