@@ -178,8 +178,9 @@ public final class JavaBackend implements Backend {
      * {@code C = alpha·Aᵀ·B + beta·C} for a small C (m x n) and a long inner dimension k (weight
      * gradients such as Eᵀ·G over all nodes): A (k x m) and B (k x n) are streamed once, each chunk of
      * rows p adding its L2-sized blocks of Aᵀ·B (register tiles, {@link HostKernels#gemmTransAAcc})
-     * into its own partial C, and the partials are summed in chunk order (deterministic for a fixed pool size). The row-by-row path would stream all of B once
-     * per output row, with strided reads of A.
+     * into its own partial C, and the partials are summed in chunk order (deterministic for a fixed
+     * pool size). The row-by-row path would stream all of B once per output row, with strided reads
+     * of A.
      */
     private void gemmTransAOuter(HostMatrix a, HostMatrix b, HostMatrix c, int m, int n, int k, float alpha, float beta) {
         int chunks = (long) m * n * k < SERIAL_WORK ? 1 : Math.min(k, parallel.threads() * 2);

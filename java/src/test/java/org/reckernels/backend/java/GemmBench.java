@@ -30,7 +30,10 @@ public final class GemmBench {
     }
 
     private static void time(String label, Runnable r, double flops) {
-        for (int i = 0; i < 10; i++) {
+        // Warm-up: at least 20 calls and 2 s, so C2 has compiled the Vector-API kernels (the
+        // interpreted forms are orders of magnitude slower) even on a loaded machine.
+        long w0 = System.nanoTime();
+        for (int i = 0; i < 20 || System.nanoTime() - w0 < 2_000_000_000L; i++) {
             r.run();
         }
         long best = Long.MAX_VALUE;
