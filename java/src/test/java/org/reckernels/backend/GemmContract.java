@@ -30,7 +30,17 @@ public abstract class GemmContract {
         "4, 4, 0, false, false, 1.0, 1.0",
         "8, 16, 5000, true, false, 1.0, 0.5",
         "64, 64, 3001, true, false, 0.25, 0.0",
-        "7, 9, 1000, true, true, -1.0, 2.0"})
+        "7, 9, 1000, true, true, -1.0, 2.0",
+        // register-tiled row kernel: 4-row tiles with a row tail, n = 64 exact, n with a column tail
+        "130, 64, 64, false, false, 1.0, 0.0",
+        "131, 70, 64, false, true, 0.5, 1.5",
+        "67, 64, 64, true, false, 1.0, 0.5",
+        "45, 200, 33, false, false, -0.5, 0.0",
+        // tiled Aᵀ·B: m with a row tail, n with a column tail, k not a multiple of the L2 block
+        "66, 64, 2053, true, false, 1.0, 0.0",
+        "64, 70, 5003, true, false, 0.5, 1.0",
+        "9, 130, 1500, true, true, 1.0, 0.0",
+        "3, 5, 777, true, false, 2.0, 0.0"})
     void matchesReference(int m, int n, int k, boolean transA, boolean transB, float alpha, float beta) {
         long seed = 31L * m + 7L * n + k;
         try (HostMatrix a = transA ? TestMatrices.dense(k, m, seed) : TestMatrices.dense(m, k, seed);

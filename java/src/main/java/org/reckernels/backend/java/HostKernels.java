@@ -26,6 +26,21 @@ interface HostKernels {
     void gemvRow(MemorySegment a, long aBase, long aStride, int k, MemorySegment b, int n, float alpha, float beta,
                  MemorySegment y, long yBase);
 
+    /**
+     * Rows [i0, i1) of {@code C = alpha·op(A)·B + beta·C} (beta = 0 ignores C): B (k x n) row-major,
+     * C row-major with n columns, element (i, p) of op(A) at {@code i·aRowStride + p·aColStride}.
+     * Each output element sums p = 0..k-1 in order (same order as {@link #gemvRow}); the vector
+     * version holds a tile of several rows x up to four vectors of C in registers.
+     */
+    void gemmRows(MemorySegment a, long aRowStride, long aColStride, int k, MemorySegment b, int n, float alpha,
+                  float beta, MemorySegment c, long i0, long i1);
+
+    /**
+     * {@code C[cBase + i·n + j] += Σ_{p in [p0, p1)} A[p·m + i]·B[p·n + j]} for all i < m, j < n:
+     * A (k x m) and B (k x n) row-major (the rows p0..p1 of Aᵀ·B); each element sums p in order.
+     */
+    void gemmTransAAcc(MemorySegment a, int m, MemorySegment b, int n, long p0, long p1, MemorySegment c, long cBase);
+
     /** Elements [from, to) of {@code y = alpha·x + beta·y} (beta = 0 ignores y). */
     void axpby(float alpha, MemorySegment x, float beta, MemorySegment y, long from, long to);
 

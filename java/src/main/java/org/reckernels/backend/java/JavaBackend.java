@@ -158,10 +158,8 @@ public final class JavaBackend implements Backend {
             parallel.forEach(chunks, t -> {
                 long i0 = (long) m * t / chunks;
                 long i1 = (long) m * (t + 1) / chunks;
-                for (long i = i0; i < i1; i++) {
-                    kernels.gemvRow(ha.segment(), i * aRowStride, aColStride, k, bkn.segment(), n, alpha, beta,
-                            hc.segment(), i * n);
-                }
+                kernels.gemmRows(ha.segment(), aRowStride, aColStride, k, bkn.segment(), n, alpha, beta,
+                        hc.segment(), i0, i1);
             });
         } finally {
             if (bkn != hb) {
@@ -173,25 +171,29 @@ public final class JavaBackend implements Backend {
     /** Output size below which a transposed-A GEMM accumulates outer products (see gemmTransAOuter). */
     private static final long SMALL_OUTPUT = 1 << 16;
 
+    /** Bytes of A and B rows per block of gemmTransAOuter (well inside a 1-2 MiB L2). */
+    private static final long TRANS_A_BLOCK_BYTES = 256 << 10;
+
     /**
      * {@code C = alpha·Aᵀ·B + beta·C} for a small C (m x n) and a long inner dimension k (weight
      * gradients such as Eᵀ·G over all nodes): A (k x m) and B (k x n) are streamed once, each chunk of
-     * rows p adding A[p, i]·B[p, :] into its own partial C, and the partials are summed in chunk
-     * order (deterministic for a fixed pool size). The row-by-row path would stream all of B once
-     * per output row, with strided reads of A.
+     * rows p adding its L2-sized blocks of Aᵀ·B (register tiles, {@link HostKernels#gemmTransAAcc})
+     * into its own partial C, and the partials are summed in chunk order (deterministic for a fixed
+     * pool size). The row-by-row path would stream all of B once per output row, with strided reads
+     * of A.
      */
     private void gemmTransAOuter(HostMatrix a, HostMatrix b, HostMatrix c, int m, int n, int k, float alpha, float beta) {
         int chunks = (long) m * n * k < SERIAL_WORK ? 1 : Math.min(k, parallel.threads() * 2);
         try (HostMatrix partial = HostMatrix.scratch((long) chunks * m, n)) {
             parallel.forEach(chunks, t -> {
                 long base = (long) t * m * n;
-                for (long p = (long) k * t / chunks, e = (long) k * (t + 1) / chunks; p < e; p++) {
-                    for (int i = 0; i < m; i++) {
-                        float av = a.segment().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, p * m + i);
-                        if (av != 0f) {
-                            kernels.axpy(av, b.segment(), p * n, partial.segment(), base + (long) i * n, n);
-                        }
-                    }
+                long e = (long) k * (t + 1) / chunks;
+                // Blocks of rows p small enough for their A and B rows to stay in L2 while the
+                // register tiles of the partial sweep over them.
+                long blockRows = Math.max(16, TRANS_A_BLOCK_BYTES / ((long) (m + n) * Float.BYTES));
+                for (long p = (long) k * t / chunks; p < e; p += blockRows) {
+                    kernels.gemmTransAAcc(a.segment(), m, b.segment(), n, p, Math.min(e, p + blockRows),
+                            partial.segment(), base);
                 }
             });
             for (int t = 1; t < chunks; t++) {

@@ -54,6 +54,34 @@ final class ScalarKernels implements HostKernels {
     }
 
     @Override
+    public void gemmRows(MemorySegment a, long aRowStride, long aColStride, int k, MemorySegment b, int n, float alpha,
+                         float beta, MemorySegment c, long i0, long i1) {
+        for (long i = i0; i < i1; i++) {
+            gemvRow(a, i * aRowStride, aColStride, k, b, n, alpha, beta, c, i * n);
+        }
+    }
+
+    @Override
+    public void gemmTransAAcc(MemorySegment a, int m, MemorySegment b, int n, long p0, long p1, MemorySegment c,
+                              long cBase) {
+        float[] acc = new float[n];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(acc, 0f);
+            for (long p = p0; p < p1; p++) {
+                float av = a.getAtIndex(F, p * m + i);
+                long bo = p * n;
+                for (int j = 0; j < n; j++) {
+                    acc[j] += av * b.getAtIndex(F, bo + j);
+                }
+            }
+            long co = cBase + (long) i * n;
+            for (int j = 0; j < n; j++) {
+                c.setAtIndex(F, co + j, c.getAtIndex(F, co + j) + acc[j]);
+            }
+        }
+    }
+
+    @Override
     public void axpby(float alpha, MemorySegment x, float beta, MemorySegment y, long from, long to) {
         for (long i = from; i < to; i++) {
             float prev = beta == 0f ? 0f : beta * y.getAtIndex(F, i);

@@ -133,6 +133,235 @@ final class VectorKernels implements HostKernels {
         }
     }
 
+    /** {@code c[off] = alpha·acc + beta·c[off]} for one vector (beta = 0 ignores c). */
+    private static void put(FloatVector acc, MemorySegment c, long off, float alpha, float beta, VectorMask<Float> m) {
+        FloatVector r = acc.mul(alpha);
+        if (beta != 0f) {
+            r = load(c, off, m).fma(FloatVector.broadcast(S, beta), r);
+        }
+        store(r, c, off, m);
+    }
+
+    /** {@code c[off] += acc} for one vector. */
+    private static void addTo(FloatVector acc, MemorySegment c, long off, VectorMask<Float> m) {
+        store(load(c, off, m).add(acc), c, off, m);
+    }
+
+    /**
+     * Register tiles of 4 rows x 4 vectors of C (16 accumulators; B's 4 vectors of row p loaded
+     * once per tile and reused for the 4 rows), then single rows x 4 vectors; the column tail
+     * (n not a multiple of 4 vectors) goes one (masked) vector at a time. One store per element.
+     */
+    @Override
+    public void gemmRows(MemorySegment a, long aRowStride, long aColStride, int k, MemorySegment b, int n, float alpha,
+                         float beta, MemorySegment c, long i0, long i1) {
+        long rowBytes = (long) n * Float.BYTES;
+        int c0 = 0;
+        for (; c0 + 4 * L <= n; c0 += 4 * L) {
+            long cb = (long) c0 * Float.BYTES;
+            long i = i0;
+            for (; i + 4 <= i1; i += 4) {
+                rows4x4(a, i * aRowStride, aRowStride, aColStride, k, b, rowBytes, cb, alpha, beta, c,
+                        i * rowBytes + cb);
+            }
+            for (; i < i1; i++) {
+                rows1x4(a, i * aRowStride, aColStride, k, b, rowBytes, cb, alpha, beta, c, i * rowBytes + cb);
+            }
+        }
+        for (; c0 < n; c0 += L) {
+            VectorMask<Float> m = tailMask(c0, n);
+            long cb = (long) c0 * Float.BYTES;
+            for (long i = i0; i < i1; i++) {
+                long aBase = i * aRowStride;
+                FloatVector acc = FloatVector.zero(S);
+                for (int p = 0; p < k; p++) {
+                    FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, aBase + p * aColStride));
+                    acc = load(b, p * rowBytes + cb, m).fma(x, acc);
+                }
+                put(acc, c, i * rowBytes + cb, alpha, beta, m);
+            }
+        }
+    }
+
+    private static void rows4x4(MemorySegment a, long aBase, long ars, long acs, int k, MemorySegment b, long rowBytes,
+                                long cb, float alpha, float beta, MemorySegment c, long co) {
+        final long vb = (long) L * Float.BYTES;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        long a0 = aBase;
+        long a1 = aBase + ars;
+        long a2 = a1 + ars;
+        long a3 = a2 + ars;
+        for (int p = 0; p < k; p++) {
+            long bo = p * rowBytes + cb;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bo, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bo + vb, LE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bo + 2 * vb, LE);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, b, bo + 3 * vb, LE);
+            long po = p * acs;
+            FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, a0 + po));
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(S, a.getAtIndex(F, a1 + po));
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(S, a.getAtIndex(F, a2 + po));
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(S, a.getAtIndex(F, a3 + po));
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
+        }
+        long o = co;
+        put(c00, c, o, alpha, beta, null);
+        put(c01, c, o + vb, alpha, beta, null);
+        put(c02, c, o + 2 * vb, alpha, beta, null);
+        put(c03, c, o + 3 * vb, alpha, beta, null);
+        o += rowBytes;
+        put(c10, c, o, alpha, beta, null);
+        put(c11, c, o + vb, alpha, beta, null);
+        put(c12, c, o + 2 * vb, alpha, beta, null);
+        put(c13, c, o + 3 * vb, alpha, beta, null);
+        o += rowBytes;
+        put(c20, c, o, alpha, beta, null);
+        put(c21, c, o + vb, alpha, beta, null);
+        put(c22, c, o + 2 * vb, alpha, beta, null);
+        put(c23, c, o + 3 * vb, alpha, beta, null);
+        o += rowBytes;
+        put(c30, c, o, alpha, beta, null);
+        put(c31, c, o + vb, alpha, beta, null);
+        put(c32, c, o + 2 * vb, alpha, beta, null);
+        put(c33, c, o + 3 * vb, alpha, beta, null);
+    }
+
+    private static void rows1x4(MemorySegment a, long aBase, long acs, int k, MemorySegment b, long rowBytes, long cb,
+                                float alpha, float beta, MemorySegment c, long co) {
+        final long vb = (long) L * Float.BYTES;
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < k; p++) {
+            long bo = p * rowBytes + cb;
+            FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, aBase + p * acs));
+            c0 = FloatVector.fromMemorySegment(S, b, bo, LE).fma(x, c0);
+            c1 = FloatVector.fromMemorySegment(S, b, bo + vb, LE).fma(x, c1);
+            c2 = FloatVector.fromMemorySegment(S, b, bo + 2 * vb, LE).fma(x, c2);
+            c3 = FloatVector.fromMemorySegment(S, b, bo + 3 * vb, LE).fma(x, c3);
+        }
+        put(c0, c, co, alpha, beta, null);
+        put(c1, c, co + vb, alpha, beta, null);
+        put(c2, c, co + 2 * vb, alpha, beta, null);
+        put(c3, c, co + 3 * vb, alpha, beta, null);
+    }
+
+    /**
+     * Tiles of 4 rows (i) x 4 vectors (j) of the m x n output in 16 accumulators, streaming
+     * p0..p1 once per tile (the caller keeps p1 − p0 small enough for A and B rows to stay in L2);
+     * then single rows; the column tail one (masked) vector at a time.
+     */
+    @Override
+    public void gemmTransAAcc(MemorySegment a, int m, MemorySegment b, int n, long p0, long p1, MemorySegment c,
+                              long cBase) {
+        final long vb = (long) L * Float.BYTES;
+        long rowBytes = (long) n * Float.BYTES;
+        long cOff = cBase * Float.BYTES;
+        int j0 = 0;
+        for (; j0 + 4 * L <= n; j0 += 4 * L) {
+            long jb = (long) j0 * Float.BYTES;
+            int i = 0;
+            for (; i + 4 <= m; i += 4) {
+                FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+                FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+                FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+                for (long p = p0; p < p1; p++) {
+                    long bo = p * rowBytes + jb;
+                    FloatVector b0 = FloatVector.fromMemorySegment(S, b, bo, LE);
+                    FloatVector b1 = FloatVector.fromMemorySegment(S, b, bo + vb, LE);
+                    FloatVector b2 = FloatVector.fromMemorySegment(S, b, bo + 2 * vb, LE);
+                    FloatVector b3 = FloatVector.fromMemorySegment(S, b, bo + 3 * vb, LE);
+                    long ao = p * m + i;
+                    FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, ao));
+                    c00 = b0.fma(x, c00);
+                    c01 = b1.fma(x, c01);
+                    c02 = b2.fma(x, c02);
+                    c03 = b3.fma(x, c03);
+                    x = FloatVector.broadcast(S, a.getAtIndex(F, ao + 1));
+                    c10 = b0.fma(x, c10);
+                    c11 = b1.fma(x, c11);
+                    c12 = b2.fma(x, c12);
+                    c13 = b3.fma(x, c13);
+                    x = FloatVector.broadcast(S, a.getAtIndex(F, ao + 2));
+                    c20 = b0.fma(x, c20);
+                    c21 = b1.fma(x, c21);
+                    c22 = b2.fma(x, c22);
+                    c23 = b3.fma(x, c23);
+                    x = FloatVector.broadcast(S, a.getAtIndex(F, ao + 3));
+                    c30 = b0.fma(x, c30);
+                    c31 = b1.fma(x, c31);
+                    c32 = b2.fma(x, c32);
+                    c33 = b3.fma(x, c33);
+                }
+                long o = cOff + i * rowBytes + jb;
+                addTo(c00, c, o, null);
+                addTo(c01, c, o + vb, null);
+                addTo(c02, c, o + 2 * vb, null);
+                addTo(c03, c, o + 3 * vb, null);
+                o += rowBytes;
+                addTo(c10, c, o, null);
+                addTo(c11, c, o + vb, null);
+                addTo(c12, c, o + 2 * vb, null);
+                addTo(c13, c, o + 3 * vb, null);
+                o += rowBytes;
+                addTo(c20, c, o, null);
+                addTo(c21, c, o + vb, null);
+                addTo(c22, c, o + 2 * vb, null);
+                addTo(c23, c, o + 3 * vb, null);
+                o += rowBytes;
+                addTo(c30, c, o, null);
+                addTo(c31, c, o + vb, null);
+                addTo(c32, c, o + 2 * vb, null);
+                addTo(c33, c, o + 3 * vb, null);
+            }
+            for (; i < m; i++) {
+                FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+                for (long p = p0; p < p1; p++) {
+                    long bo = p * rowBytes + jb;
+                    FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, p * m + i));
+                    c0 = FloatVector.fromMemorySegment(S, b, bo, LE).fma(x, c0);
+                    c1 = FloatVector.fromMemorySegment(S, b, bo + vb, LE).fma(x, c1);
+                    c2 = FloatVector.fromMemorySegment(S, b, bo + 2 * vb, LE).fma(x, c2);
+                    c3 = FloatVector.fromMemorySegment(S, b, bo + 3 * vb, LE).fma(x, c3);
+                }
+                long o = cOff + i * rowBytes + jb;
+                addTo(c0, c, o, null);
+                addTo(c1, c, o + vb, null);
+                addTo(c2, c, o + 2 * vb, null);
+                addTo(c3, c, o + 3 * vb, null);
+            }
+        }
+        for (; j0 < n; j0 += L) {
+            VectorMask<Float> msk = tailMask(j0, n);
+            long jb = (long) j0 * Float.BYTES;
+            for (int i = 0; i < m; i++) {
+                FloatVector acc = FloatVector.zero(S);
+                for (long p = p0; p < p1; p++) {
+                    FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, p * m + i));
+                    acc = load(b, p * rowBytes + jb, msk).fma(x, acc);
+                }
+                addTo(acc, c, cOff + i * rowBytes + jb, msk);
+            }
+        }
+    }
+
     @Override
     public void axpby(float alpha, MemorySegment x, float beta, MemorySegment y, long from, long to) {
         for (long i = from; i < to; i += L) {
