@@ -8,6 +8,7 @@ import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.Backends;
 import org.reckernels.data.TrainTestSplit;
+import org.reckernels.eval.PublishedGowalla;
 import org.reckernels.eval.RankingReport;
 import org.reckernels.train.BprConfig;
 import org.reckernels.train.GraphModelConfig;
@@ -29,10 +30,6 @@ public final class TrainRun {
     }
 
     /** recall@20 / ndcg@20 reported by the LightGCN paper (Table 3) for the Gowalla split. */
-    private static final Map<String, double[]> PUBLISHED = Map.of(
-            "lightgcn", new double[] {0.1830, 0.1554},
-            "mf", new double[] {0.1291, 0.1109});
-
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
             System.err.println("usage: TrainRun <lightgcn|mf> <dataDir> <epochs> <evalEvery> <outDir> [auto|java|cuda]");
@@ -95,9 +92,10 @@ public final class TrainRun {
             metrics.put("ndcg@20", r.ndcg(20));
             metrics.put("epochs", (double) o.training().epochsRun());
             metrics.put("sec_per_epoch", o.training().secondsPerEpoch());
-            double[] pub = PUBLISHED.get(model.model());
-            List<ResultsFile.Baseline> baselines = List.of(new ResultsFile.Baseline("published-" + model.model(),
-                    Map.of("recall@20", pub[0], "ndcg@20", pub[1])));
+            List<ResultsFile.Baseline> baselines = PublishedGowalla.of(model.model())
+                    .map(pub -> List.of(new ResultsFile.Baseline("published-" + model.model(),
+                            Map.of("recall@20", pub.recall20(), "ndcg@20", pub.ndcg20()))))
+                    .orElse(List.of());
             String command = "java ... org.reckernels.bench.TrainRun " + String.join(" ", args);
             String name = model.model() + "-" + dataDir.getFileName();
             String driver = backend.info().details().getOrDefault("driver (CUDA version)", "-");

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.Backends;
 import org.reckernels.data.TrainTestSplit;
+import org.reckernels.eval.PublishedGowalla;
 import org.reckernels.eval.RankingReport;
 import org.reckernels.io.ResultsFile;
 import org.reckernels.train.BprConfig;
@@ -34,11 +35,6 @@ import org.reckernels.train.TrainingListener;
  */
 final class LeaderboardCommand {
     private static final Set<String> OPTIONS = Set.of("data", "epochs", "sweeps", "results", "backend", "seed");
-    /** recall@20, ndcg@20 on Gowalla, LightGCN paper Table 3. */
-    private static final Map<String, double[]> PUBLISHED_GOWALLA = Map.of(
-            "mf", new double[] {0.1291, 0.1109},
-            "ngcf", new double[] {0.1570, 0.1327},
-            "lightgcn", new double[] {0.1830, 0.1554});
 
     private LeaderboardCommand() {
     }
@@ -81,9 +77,10 @@ final class LeaderboardCommand {
             out.println();
             out.printf("%-9s %10s %9s %8s %10s  %s%n", "model", "recall@20", "ndcg@20", "epochs", "train s", gowalla ? "published recall/ndcg@20" : "");
             for (Row row : rows) {
-                double[] pub = gowalla ? PUBLISHED_GOWALLA.get(row.model()) : null;
+                String pub = gowalla ? PublishedGowalla.of(row.model())
+                        .map(p -> String.format("%.4f / %.4f", p.recall20(), p.ndcg20())).orElse("") : "";
                 out.printf("%-9s %10.4f %9.4f %8d %10.1f  %s%n", row.model(), row.eval().recall(20), row.eval().ndcg(20),
-                        row.epochs(), row.seconds(), pub == null ? "" : String.format("%.4f / %.4f", pub[0], pub[1]));
+                        row.epochs(), row.seconds(), pub);
             }
             out.println("device: " + device + "; random ranking recall@20 ≈ " + String.format("%.4f", 20.0 / data.numItems()));
             if (o.has("results")) {
@@ -101,9 +98,10 @@ final class LeaderboardCommand {
                     metrics.put("epochs", (double) row.epochs());
                     metrics.put("sec_per_epoch", row.secPerEpoch());
                     metrics.put("total_s", row.seconds());
-                    double[] pub = gowalla ? PUBLISHED_GOWALLA.get(row.model()) : null;
-                    List<ResultsFile.Baseline> baselines = pub == null ? List.of()
-                            : List.of(new ResultsFile.Baseline("published-" + row.model(), Map.of("recall@20", pub[0], "ndcg@20", pub[1])));
+                    List<ResultsFile.Baseline> baselines = !gowalla ? List.of() : PublishedGowalla.of(row.model())
+                            .map(p -> List.of(new ResultsFile.Baseline("published-" + row.model(),
+                                    Map.of("recall@20", p.recall20(), "ndcg@20", p.ndcg20()))))
+                            .orElse(List.of());
                     String name = (row.model().equals("mf") ? "mf-bpr" : row.model()) + "-" + dataName;
                     ResultsFile f = ResultsFile.of(name, device, driver, "reckernels leaderboard " + String.join(" ", args))
                             .with(settings, metrics, baselines, Map.of());
