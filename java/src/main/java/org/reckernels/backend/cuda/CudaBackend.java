@@ -107,6 +107,14 @@ public final class CudaBackend implements Backend {
         details.put("sync after launch", Boolean.toString(ctx.syncAfterLaunch()));
         String blas = gemm.cublasSource();
         details.put("cublas", blas == null ? "not loaded yet (loads on first gemm)" : blas);
+        return new BackendInfo(name(), f.name(), module.present(kernelEntryPoints()), details);
+    }
+
+    /**
+     * Every entry point the launchers call, one list per launcher (KernelEntryPointsTest checks on
+     * CPU that the built fatbin holds each one, so a misspelt name fails CI rather than a GPU run).
+     */
+    static java.util.List<String> kernelEntryPoints() {
         java.util.List<String> entries = new java.util.ArrayList<>(SpmmLauncher.entryPoints());
         entries.addAll(TrainingLauncher.entryPoints());
         entries.addAll(NgcfLauncher.entryPoints());
@@ -114,7 +122,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(FmLauncher.entryPoints());
         entries.addAll(SgnsLauncher.entryPoints());
         entries.addAll(IalsLauncher.entryPoints());
-        return new BackendInfo(name(), f.name(), module.present(entries), details);
+        return entries;
     }
 
     /** The device's name, e.g. "NVIDIA H100 80GB HBM3". */
