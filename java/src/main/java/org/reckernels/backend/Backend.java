@@ -36,6 +36,14 @@ public interface Backend extends AutoCloseable {
     SparseMatrix upload(CsrMatrix src);
 
     /**
+     * The normalised bipartite adjacency Â = D^-1/2 A D^-1/2 of the interactions R (users x items),
+     * as {@link org.reckernels.graph.NormalizedAdjacency#build} defines it (same entries, same
+     * order), built where this backend computes: on the host for the Java backend, on the device
+     * (CUB sort + scan) for CUDA, which uploads only R.
+     */
+    SparseMatrix normalizedAdjacency(CsrMatrix interactions);
+
+    /**
      * Sparse × dense: {@code Y = A·X}.
      * <pre>A: (m x k) CSR,  X: (k x d) dense,  Y: (m x d) dense, overwritten</pre>
      * Rows of A without entries give zero rows of Y. X and Y must be distinct.

@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
     private final RowPtrBuilder rowPtr;
     private final TrainingLauncher training;
     private final NgcfLauncher ngcf;
+    private final AdjacencyBuilder adjacency;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx, KernelModule module) {
@@ -50,6 +51,7 @@ public final class CudaBackend implements Backend {
         this.rowPtr = new RowPtrBuilder(ctx);
         this.training = new TrainingLauncher(ctx, module);
         this.ngcf = new NgcfLauncher(ctx, module);
+        this.adjacency = new AdjacencyBuilder(ctx, module);
     }
 
     /**
@@ -122,6 +124,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(FmLauncher.entryPoints());
         entries.addAll(SgnsLauncher.entryPoints());
         entries.addAll(IalsLauncher.entryPoints());
+        entries.addAll(AdjacencyBuilder.entryPoints());
         return entries;
     }
 
@@ -173,6 +176,12 @@ public final class CudaBackend implements Backend {
     public SparseMatrix upload(CsrMatrix src) {
         ctx.makeCurrent();
         return DeviceCsr.upload(this, ctx, src);
+    }
+
+    @Override
+    public SparseMatrix normalizedAdjacency(CsrMatrix interactions) {
+        ctx.makeCurrent();
+        return adjacency.build(this, interactions);
     }
 
     @Override

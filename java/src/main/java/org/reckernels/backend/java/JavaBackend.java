@@ -6,6 +6,7 @@ import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.backend.DropoutMask;
+import org.reckernels.graph.NormalizedAdjacency;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
@@ -81,6 +82,11 @@ public final class JavaBackend implements Backend {
         // Host CSR is immutable after construction, so the Java backend can share it. The caller
         // still closes the returned handle, which must not free the source: wrap it.
         return new SharedCsr(src);
+    }
+
+    @Override
+    public SparseMatrix normalizedAdjacency(CsrMatrix interactions) {
+        return NormalizedAdjacency.build(interactions); // owned: closing the handle frees it
     }
 
     @Override
