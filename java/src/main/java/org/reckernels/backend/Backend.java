@@ -61,6 +61,17 @@ public interface Backend extends AutoCloseable {
     void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc);
 
     /**
+     * NGCF propagation with its bi-interaction fused into the SpMM epilogue:
+     * <pre>
+     *   SIDE = A·X,   SUM = SIDE + X,   BI = SIDE ⊙ X
+     *   A: (n x n) CSR;  X, SIDE, SUM, BI: (n x d), pairwise distinct
+     * </pre>
+     * One pass instead of spmm + axpby + axpby + hadamard: SUM and BI are written from the
+     * registers (CUDA) or the cache-resident block (Java) that hold SIDE, reading row r of X once.
+     */
+    void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi);
+
+    /**
      * Dense GEMM, row-major: {@code C = alpha·op(A)·op(B) + beta·C} where op transposes when asked.
      * <pre>op(A): (m x k),  op(B): (k x n),  C: (m x n)</pre>
      * With beta = 0, C's previous contents are ignored (NaN in C does not propagate).

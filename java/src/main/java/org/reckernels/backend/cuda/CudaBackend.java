@@ -204,6 +204,23 @@ public final class CudaBackend implements Backend {
         spmmAccumulate(a, x, y, alpha, acc, null);
     }
 
+    @Override
+    public void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi) {
+        spmmBiInteraction(a, x, side, sum, bi, null);
+    }
+
+    /** The bi-interaction SpMM with a forced kernel variant (tests); {@code variant == null} chooses. */
+    void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi, SpmmLauncher.Variant variant) {
+        Shapes.checkSpmmBiInteraction(a, x, side, sum, bi);
+        DeviceCsr da = ownSparse(a, "spmmBiInteraction", "A");
+        DeviceMatrix dx = own(x, "spmmBiInteraction", "X");
+        DeviceMatrix ds = own(side, "spmmBiInteraction", "SIDE");
+        DeviceMatrix dsum = own(sum, "spmmBiInteraction", "SUM");
+        DeviceMatrix dbi = own(bi, "spmmBiInteraction", "BI");
+        ctx.makeCurrent();
+        spmm.launchBi(da, dx, ds, dsum, dbi, variant);
+    }
+
     /** The fused SpMM with a forced kernel variant (tests); {@code variant == null} chooses as {@link #spmm} does. */
     void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc, SpmmLauncher.Variant variant) {
         Shapes.checkSpmmAccumulate(a, x, y, acc);
