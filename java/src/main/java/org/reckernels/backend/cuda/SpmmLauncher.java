@@ -148,15 +148,8 @@ final class SpmmLauncher {
      */
     void launch(DeviceCsr a, DeviceMatrix x, DeviceMatrix y, float alpha, DeviceMatrix acc, Variant forced) {
         String op = acc == null ? "spmm" : "spmmAccumulate";
-        long nRowsL = a.rows();
-        long dL = x.cols();
-        if (nRowsL > Integer.MAX_VALUE - 1) {
-            throw new IllegalArgumentException(op + ": A has " + nRowsL + " rows; the kernels take at most "
-                    + (Integer.MAX_VALUE - 1));
-        }
-        checkWidth(op, dL);
-        int nRows = (int) nRowsL;
-        int d = (int) dL;
+        int nRows = rowsFor(op, a);
+        int d = widthFor(op, x);
         if (nRows == 0 || d == 0) {
             return;
         }
@@ -190,6 +183,25 @@ final class SpmmLauncher {
                         Pointer.to(new int[] {d}),
                         Pointer.to(new float[] {alpha}),
                         Pointer.to(new long[] {accAddr}));
+        run(entry, grid, nRows, d, params);
+    }
+
+    /** A's row count as the kernels' int, or a clear error. */
+    private static int rowsFor(String op, DeviceCsr a) {
+        if (a.rows() > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException(op + ": A has " + a.rows() + " rows; the kernels take at most "
+                    + (Integer.MAX_VALUE - 1));
+        }
+        return (int) a.rows();
+    }
+
+    /** X's width as the kernels' int, or a clear error. */
+    private static int widthFor(String op, DeviceMatrix x) {
+        checkWidth(op, x.cols());
+        return (int) x.cols();
+    }
+
+    private void run(String entry, int grid, int nRows, int d, Pointer params) {
         CudaException.check(cuLaunchKernel(module.function(entry), grid, 1, 1, BLOCK, 1, 1, 0, ctx.stream(), params, null),
                 "cuLaunchKernel(" + entry + ")", "grid " + grid + ", block " + BLOCK + ", n_rows " + nRows + ", d " + d);
         ctx.afterLaunch(entry);
@@ -202,15 +214,8 @@ final class SpmmLauncher {
      */
     void launchBi(DeviceCsr a, DeviceMatrix x, DeviceMatrix y, DeviceMatrix sum, DeviceMatrix bi, Variant forced) {
         String op = "spmmBiInteraction";
-        long nRowsL = a.rows();
-        long dL = x.cols();
-        if (nRowsL > Integer.MAX_VALUE - 1) {
-            throw new IllegalArgumentException(op + ": A has " + nRowsL + " rows; the kernels take at most "
-                    + (Integer.MAX_VALUE - 1));
-        }
-        checkWidth(op, dL);
-        int nRows = (int) nRowsL;
-        int d = (int) dL;
+        int nRows = rowsFor(op, a);
+        int d = widthFor(op, x);
         if (nRows == 0 || d == 0) {
             return;
         }
@@ -235,9 +240,6 @@ final class SpmmLauncher {
                 Pointer.to(new int[] {d}),
                 Pointer.to(new long[] {sumAddr}),
                 Pointer.to(new long[] {biAddr}));
-        CudaException.check(cuLaunchKernel(module.function(v.biEntry), grid, 1, 1, BLOCK, 1, 1, 0, ctx.stream(), params,
-                null), "cuLaunchKernel(" + v.biEntry + ")", "grid " + grid + ", block " + BLOCK + ", n_rows " + nRows
-                + ", d " + d);
-        ctx.afterLaunch(v.biEntry);
+        run(v.biEntry, grid, nRows, d, params);
     }
 }
