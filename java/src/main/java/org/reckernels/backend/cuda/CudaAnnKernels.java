@@ -127,6 +127,7 @@ final class CudaAnnKernels implements AnnKernels {
         if (n > dx.cols()) {
             throw new IllegalArgumentException("topkAffine: n = " + n + " > the " + dx.cols() + " columns of x");
         }
+        requireOutputs("topkAffine", dx.rows(), k, outIds, outDist);
         launcher.topkAffine(dx.address(), dx.cols(), toInt("topkAffine rows", dx.rows()), n, alpha, addr(colTerm, "colTerm"),
                 addr(rowTerm, "rowTerm"), clampZero, addr(ids, "topkAffine ids", 8), k, addr(outIds, "outIds", 8),
                 addr(outDist, "outDist"));
@@ -154,8 +155,17 @@ final class CudaAnnKernels implements AnnKernels {
     public void ivfpqSelect(Matrix cand, Buffer candOff, Buffer probes, int nprobe, Buffer listOff, Buffer ids, int nq,
                             int k, Buffer outIds, Matrix outDist) {
         checkK(k);
+        requireOutputs("ivfpqSelect", nq, k, outIds, outDist);
         launcher.select(addr(cand, "cand"), addr(candOff, "candOff", 8), addr(probes, "probes", 8), nprobe,
                 addr(listOff, "listOff", 8), addr(ids, "ids", 8), nq, k, addr(outIds, "outIds", 8), addr(outDist, "outDist"));
+    }
+
+    private void requireOutputs(String op, long rows, int k, Buffer outIds, Matrix outDist) {
+        DeviceMatrix od = dm(outDist, op + " outDist");
+        if (array(outIds, op + " outIds", 8).length() < rows * k || od.rows() != rows || od.cols() != k) {
+            throw new IllegalArgumentException(op + ": outputs must hold " + rows + " x k=" + k + " results (ids: "
+                    + outIds.length() + " elements, distances: " + od.shape() + ")");
+        }
     }
 
     private static void checkK(int k) {
