@@ -3,7 +3,7 @@
 // One thread block selects the k smallest (distance, id) pairs of one row of n candidates,
 // ties going to the lower id (the order of org.reckernels.ann.TopK), and writes them best first:
 //   1. radix select on the 32-bit order-preserving key of the distance (4 passes of 8-bit
-//      digits, shared-memory histograms) finds the k-th smallest distance T and how many
+//      digits, shared-memory histograms with warp-aggregated increments) finds the k-th smallest distance T and how many
 //      candidates equal to T are needed;
 //   2. only when more candidates equal T than are needed (duplicate distances), a second radix
 //      select over the 64-bit ids of those candidates (8 passes) finds the largest id kept;
@@ -64,10 +64,22 @@ RK_DEVICE unsigned long long radix_select(long long n, long long rank, KeyFn key
     for (int shift = KeyBits - 8; shift >= 0; shift -= 8) {
         for (int b = threadIdx.x; b < 256; b += blockDim.x) sh.hist[b] = 0;
         __syncthreads();
-        for (long long e = threadIdx.x; e < n; e += blockDim.x) {
-            if (!pred(e)) continue;
-            const unsigned long long k = key(e);
-            if ((k & mask) == prefix) atomicAdd(&sh.hist[(k >> shift) & 255u], 1u);
+        // Uniform trip count, so that every lane of a warp reaches the vote; lanes with the same
+        // digit add once (warp-aggregated), as the first passes put most keys in a few bins.
+        for (long long e0 = 0; e0 < n; e0 += blockDim.x) {
+            const long long e = e0 + threadIdx.x;
+            bool take = false;
+            unsigned digit = 0;
+            if (e < n && pred(e)) {
+                const unsigned long long k = key(e);
+                take = (k & mask) == prefix;
+                digit = unsigned(k >> shift) & 255u;
+            }
+            const unsigned voters = __ballot_sync(kFullMask, take);
+            if (take) {
+                const unsigned peers = __match_any_sync(voters, digit);
+                if ((int)lane_id() == __ffs(peers) - 1) atomicAdd(&sh.hist[digit], (unsigned)__popc(peers));
+            }
         }
         __syncthreads();
         if (threadIdx.x == 0) {
