@@ -105,7 +105,7 @@ abstract class AnnKernelsContract {
             long[] gotIds = new long[rows * k];
             kernels().download(oi, gotIds);
             assertArrayEquals(wantIds, gotIds);
-            assertArrayEquals(wantDist, down(od));
+            assertArrayEquals(wantDist, down(od), 0f); // exact, but -0 == +0
         }
     }
 
@@ -117,7 +117,7 @@ abstract class AnnKernelsContract {
             long[] ids = new long[6];
             kernels().download(oi, ids);
             assertArrayEquals(new long[] {1, 2, 0, 2, 0, 1}, ids);
-            assertArrayEquals(new float[] {1, 3, 5, 2, 4, 4}, down(od));
+            assertArrayEquals(new float[] {1, 3, 5, 2, 4, 4}, down(od), 0f);
         }
     }
 
@@ -248,7 +248,7 @@ abstract class AnnKernelsContract {
             kernels().ivfpqSelect(cand, co, pr, nprobe, lo, ids, nq, k, oi, od);
             long[] gotIds = new long[nq * k];
             kernels().download(oi, gotIds);
-            assertArrayEquals(wantDist, down(od));
+            assertArrayEquals(wantDist, down(od), 0f); // exact, but -0 == +0
             assertArrayEquals(wantIds, gotIds);
         }
     }
@@ -346,7 +346,7 @@ abstract class AnnKernelsContract {
             SearchResult got = g.search(q, 12);
             SearchResult want = new ExactSearch(x, ids, d, Metric.L2).search(q, 12);
             assertArrayEquals(want.ids(), got.ids());
-            assertArrayEquals(want.distances(), got.distances());
+            assertArrayEquals(want.distances(), got.distances(), 0f);
         }
     }
 
