@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine from the project root, with .gpu/ carried (ci/gpu-bundle.sh):
-# unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench.
+# unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench and
+# GpuAnnBench (IVF-PQ vs exact search; ANN_N vectors, default 1000000).
 # Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
 # Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
 # gpubench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
 # all-logs.tgz at the end (the device tool returns at most 8 files).
 # Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
-# Stages (GPU_CHECK_STAGES, default all): tests spmm train embedding ials fm — one device call
+# Stages (GPU_CHECK_STAGES, default all): tests spmm ann train embedding ials fm — one device call
 # allows 10 minutes, so a run that would take longer is split, e.g.
-#   GPU_CHECK_STAGES="tests spmm" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm" bash ci/gpu-check.sh
+#   GPU_CHECK_STAGES="tests spmm ann" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm" bash ci/gpu-check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/.gpu/out}
@@ -78,6 +79,15 @@ grep -E '^(RESULT|WRONG|no GPU|baseline|device|GPU present)' "$OUT/gpubench.log"
 if [[ $bench_rc -ne 0 ]]; then failed=1; say "gpubench: FAILED rc=$bench_rc"; tail -40 "$OUT/gpubench.log"; fi
 fi
 gpu_runs() { [[ $gpu -ne 0 ]] && ! grep -qs '^no GPU' "$OUT/gpubench.log"; }
+
+# 2b. IVF-PQ on the GPU next to exact GEMM search (1M x 128 synthetic; recall@10 vs nprobe, QPS, scan GB/s)
+if want ann && gpu_runs; then
+    timeout 360 "$JAVA" "${flags[@]}" -Xmx16g -cp "$CP" org.reckernels.bench.GpuAnnBench "$OUT/results" ${ANN_N:-1000000} \
+        > "$OUT/gpuannbench.log" 2>&1
+    ann_rc=$?
+    grep -E '^(RESULT|WRONG|device|bandwidth)' "$OUT/gpuannbench.log" | tee -a "$summary"
+    if [[ $ann_rc -ne 0 ]]; then failed=1; say "gpuannbench: FAILED rc=$ann_rc (124: timed out)"; tail -40 "$OUT/gpuannbench.log"; fi
+fi
 
 # 3. training runs on Gowalla (carried in .gpu/data): CUDA and Java backends with the same seed
 #    (their loss curves must agree), and the PyTorch reference recipe for the time per epoch.

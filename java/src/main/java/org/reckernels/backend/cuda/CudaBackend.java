@@ -125,6 +125,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(SgnsLauncher.entryPoints());
         entries.addAll(IalsLauncher.entryPoints());
         entries.addAll(AdjacencyBuilder.entryPoints());
+        entries.addAll(AnnLauncher.entryPoints());
         return entries;
     }
 
@@ -687,4 +688,20 @@ public final class CudaBackend implements Backend {
 
     /** Blocks per SGNS launch (tests set 1 for a deterministic run). */
     volatile int sgnsMaxGrid = SgnsLauncher.MAX_GRID;
+
+    // ---- ANN search kernels (kernels/topk.cu, kernels/ivfpq.cu through AnnLauncher) ----
+
+    private CudaAnnKernels annKernels;
+
+    /** The top-k and IVF-PQ kernels on this backend's stream (one instance per backend). */
+    public synchronized org.reckernels.backend.AnnKernels annKernels() {
+        if (annKernels == null) {
+            annKernels = new CudaAnnKernels(this, new AnnLauncher(ctx, module));
+        }
+        return annKernels;
+    }
+
+    CudaContext context() {
+        return ctx;
+    }
 }
