@@ -284,4 +284,21 @@ public interface Backend extends AutoCloseable {
      * random draws are fixed by job.seed(). Returns words processed (word2vec counting) and seconds.
      */
     SgnsJob.SgnsResult sgnsTrain(Matrix input, Matrix output, SgnsJob job);
+
+    // ---- evaluation: masking and device top-K (kernels/eval.cu, kernels/topk.cu) ----
+
+    /**
+     * Sets {@code m[r, c] = value} for every entry (rowOffset + r, c) of {@code pattern}, r in
+     * [0, m.rows()): e.g. a tile of users' train items to −∞ before a top-K.
+     * <pre>m: (t x n);  pattern: (R x n) CSR, rowOffset + t <= R; values of pattern ignored</pre>
+     */
+    void maskEntries(Matrix m, SparseMatrix pattern, long rowOffset, float value);
+
+    /**
+     * The batched top-k / IVF-PQ kernels on this backend, or null where the host algorithms serve
+     * better (the Java backend: its reference executor, AnnReferenceKernels, is for tests).
+     */
+    default AnnKernels annKernels() {
+        return null;
+    }
 }

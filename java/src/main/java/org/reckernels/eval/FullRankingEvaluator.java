@@ -3,6 +3,7 @@ package org.reckernels.eval;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.function.Function;
+import org.reckernels.backend.AnnKernels;
 import org.reckernels.backend.Backend;
 import org.reckernels.data.Interactions;
 import org.reckernels.model.EmbeddingModel;
@@ -13,8 +14,10 @@ import org.reckernels.tensor.HostMatrix;
  * every item not in the user's training set is a candidate; score by inner product of final
  * embeddings; recall, precision, ndcg and hit at each K, averaged over users with test items.
  *
- * <p>Scoring runs on the host ({@link ExactTopK}, tiled, multi-threaded): the final embeddings are
- * downloaded once per evaluation. A device top-K is future work.
+ * <p>Scoring runs where the backend offers batched top-k kernels ({@link Backend#annKernels()}:
+ * CUDA) on the device ({@link KernelTopK}: tiles of U·Iᵀ by GEMM, train items masked, top-K selected
+ * there; only K ids per user come back); otherwise on the host ({@link ExactTopK}, tiled,
+ * multi-threaded). Either way the final embeddings are downloaded once per evaluation.
  */
 public final class FullRankingEvaluator implements Function<EmbeddingModel, Map<String, Double>> {
     private final Backend backend;
@@ -65,7 +68,10 @@ public final class FullRankingEvaluator implements Function<EmbeddingModel, Map<
             throw new IllegalArgumentException("FullRankingEvaluator: factors are " + users.shape() + " and " + items.shape()
                     + "; data has " + train.numUsers() + " users, " + train.numItems() + " items");
         }
-        TopKResult top = ExactTopK.topK(users, items, train, maxK);
+        AnnKernels kernels = backend.annKernels();
+        TopKResult top = kernels != null && maxK <= AnnKernels.MAX_K
+                ? KernelTopK.topK(kernels, users, items, train, maxK)
+                : ExactTopK.topK(users, items, train, maxK);
         return RankingMetrics.evaluate(top.items(), maxK, test, ks);
     }
 

@@ -432,4 +432,14 @@ public final class ReferenceOps {
         }
         return s;
     }
+
+    /** {@code m[r, c] = value} for each entry (rowOffset + r, c) of the pattern. */
+    public static void maskEntries(HostMatrix m, CsrMatrix pattern, long rowOffset, float value) {
+        Shapes.checkMaskEntries(m, pattern, rowOffset);
+        for (long r = 0; r < m.rows(); r++) {
+            for (long k = pattern.rowStart(rowOffset + r); k < pattern.rowEnd(rowOffset + r); k++) {
+                m.set(r, pattern.col(k), value);
+            }
+        }
+    }
 }

@@ -86,6 +86,18 @@ public final class Shapes {
         }
     }
 
+    /** Checks {@code maskEntries}: m (t x n), pattern (R x n), 0 <= rowOffset and rowOffset + t <= R. */
+    public static void checkMaskEntries(Matrix m, SparseMatrix pattern, long rowOffset) {
+        if (pattern.cols() != m.cols()) {
+            throw new IllegalArgumentException("maskEntries: pattern has " + pattern.cols() + " columns but the matrix is "
+                    + m.shape());
+        }
+        if (rowOffset < 0 || rowOffset + m.rows() > pattern.rows()) {
+            throw new IllegalArgumentException("maskEntries: rows [" + rowOffset + ", " + (rowOffset + m.rows())
+                    + ") outside the pattern's " + pattern.rows() + " rows");
+        }
+    }
+
     /** Checks {@code c = alpha·op(a)·op(b) + beta·c} and returns {m, n, k}. */
     public static long[] checkGemm(boolean transA, boolean transB, Matrix a, Matrix b, Matrix c) {
         long m = transA ? a.cols() : a.rows();

@@ -126,6 +126,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(IalsLauncher.entryPoints());
         entries.addAll(AdjacencyBuilder.entryPoints());
         entries.addAll(AnnLauncher.entryPoints());
+        entries.add(MASK_ENTRIES);
         return entries;
     }
 
@@ -694,6 +695,7 @@ public final class CudaBackend implements Backend {
     private CudaAnnKernels annKernels;
 
     /** The top-k and IVF-PQ kernels on this backend's stream (one instance per backend). */
+    @Override
     public synchronized org.reckernels.backend.AnnKernels annKernels() {
         if (annKernels == null) {
             annKernels = new CudaAnnKernels(this, new AnnLauncher(ctx, module));
@@ -703,5 +705,24 @@ public final class CudaBackend implements Backend {
 
     CudaContext context() {
         return ctx;
+    }
+
+    // ---- evaluation (kernels/eval.cu) ----
+
+    static final String MASK_ENTRIES = "rk_mask_csr_rows_f32";
+
+    @Override
+    public void maskEntries(Matrix m, SparseMatrix pattern, long rowOffset, float value) {
+        Shapes.checkMaskEntries(m, pattern, rowOffset);
+        DeviceCsr p = ownSparse(pattern, "maskEntries", "pattern");
+        DeviceMatrix dm = own(m, "maskEntries", "m");
+        if (dm.rows() == 0) {
+            return;
+        }
+        ctx.makeCurrent();
+        Launch.run(ctx, module, MASK_ENTRIES, TrainingLauncher.warpPerItemGrid(dm.rows()), TrainingLauncher.BLOCK,
+                Launch.ptr(dm.address()), jcuda.Pointer.to(new long[] {dm.cols()}), jcuda.Pointer.to(new long[] {dm.rows()}),
+                Launch.ptr(p.rowPtrAddress()), Launch.ptr(p.colIdxAddress()), jcuda.Pointer.to(new long[] {rowOffset}),
+                jcuda.Pointer.to(new float[] {value}));
     }
 }

@@ -705,4 +705,20 @@ public final class JavaBackend implements Backend {
         java.lang.foreign.MemorySegment.copy(b, 0, out.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, b.length);
         return r;
     }
+
+    // ---- evaluation ----
+
+    @Override
+    public void maskEntries(Matrix m, SparseMatrix pattern, long rowOffset, float value) {
+        Shapes.checkMaskEntries(m, pattern, rowOffset);
+        CsrMatrix p = csr(pattern);
+        HostMatrix hm = host(m, "maskEntries", "m");
+        long cols = hm.cols();
+        java.lang.foreign.MemorySegment seg = hm.segment();
+        for (long r = 0; r < hm.rows(); r++) {
+            for (long k = p.rowStart(rowOffset + r); k < p.rowEnd(rowOffset + r); k++) {
+                seg.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, r * cols + p.col(k), value);
+            }
+        }
+    }
 }
