@@ -31,6 +31,11 @@ final class CtrDataArgs {
     }
 
     static Data load(Options o, PrintStream out) throws IOException {
+        return load(o, out, 1_000_000);
+    }
+
+    /** As {@link #load(Options, PrintStream)} with another default synthetic sample count. */
+    static Data load(Options o, PrintStream out, int defaultSamples) throws IOException {
         double testFraction = o.number("test-fraction", 0.1f);
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction " + testFraction + " must be in (0, 1)");
@@ -42,7 +47,7 @@ final class CtrDataArgs {
                     throw new IllegalArgumentException("--" + file + " needs --data FILE");
                 }
             }
-            int samples = o.integer("samples", 1_000_000);
+            int samples = o.integer("samples", defaultSamples);
             long seed = o.integer("seed", 7);
             SyntheticCtr gen = SyntheticCtr.generate(SyntheticCtr.Spec.defaults(samples, seed));
             CtrDataset all = gen.data();

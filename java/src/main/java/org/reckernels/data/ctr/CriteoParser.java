@@ -32,26 +32,17 @@ final class CriteoParser implements CtrLineParser {
 
     @Override
     public void parse(String line, ParsedLine out) throws BadLineException {
-        int start = 0;
-        int column = 0;
-        int len = line.length();
-        while (true) {
-            int tab = line.indexOf('\t', start);
-            int end = tab < 0 ? len : tab;
-            if (column > FIELDS) {
-                throw new BadLineException(BadLineKind.WRONG_FIELD_COUNT, Integer.toString(countColumns(line)),
-                        "expected " + (FIELDS + 1) + " tab-separated columns");
-            }
-            column(line, start, end, column, out);
-            column++;
-            if (tab < 0) {
-                break;
-            }
-            start = tab + 1;
-        }
-        if (column != FIELDS + 1) {
-            throw new BadLineException(BadLineKind.WRONG_FIELD_COUNT, Integer.toString(column),
+        int columns = countColumns(line); // first: a shifted column would make every later error misleading
+        if (columns != FIELDS + 1) {
+            throw new BadLineException(BadLineKind.WRONG_FIELD_COUNT, Integer.toString(columns),
                     "expected " + (FIELDS + 1) + " tab-separated columns");
+        }
+        int start = 0;
+        for (int column = 0; column <= FIELDS; column++) {
+            int tab = line.indexOf('\t', start);
+            int end = tab < 0 ? line.length() : tab;
+            column(line, start, end, column, out);
+            start = end + 1;
         }
     }
 
