@@ -77,6 +77,7 @@ public final class CtrDataBench {
             settings.put("bytes", bytes);
             settings.put("bad_lines", bad);
             settings.put("format", "criteo tsv, 39 fields");
+            settings.put("load_average", loadAverage());
             settings.put("note", "one warm-up load, then one timed load per encoding (vocabulary: two passes; hash: one);"
                     + " file in the page cache; shared 2-core machine, timings noisy");
             ResultsFile.of("ctr-load-criteo", "cpu-" + Runtime.getRuntime().availableProcessors() + "c", "-", command)
@@ -111,6 +112,7 @@ public final class CtrDataBench {
                 s.put("optimizer", opt.toString());
                 s.put("backend", backend.name());
                 s.put("samples_per_s_per_epoch", sps.toString());
+                s.put("load_average", loadAverage());
                 s.put("note", "data: the planted-FM synthetic set written as Criteo TSV and loaded (vocabulary, min count"
                         + " 1; counts log²-bucketed, so the integer fields lose information); shared 2-core machine");
                 Map<String, Double> m = new LinkedHashMap<>();
@@ -157,5 +159,15 @@ public final class CtrDataBench {
             }
         }
         return bad;
+    }
+
+    /** /proc/loadavg's first three numbers (the machine is shared: timings are only comparable at similar load). */
+    private static String loadAverage() {
+        try {
+            String[] p = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return p[0] + " " + p[1] + " " + p[2];
+        } catch (Exception e) {
+            return "-";
+        }
     }
 }
