@@ -17,7 +17,8 @@ import org.reckernels.eval.BinaryMetrics;
  * The data options shared by {@code train fm} and {@code train ffm}: the synthetic planted-FM default, or
  * {@code --data FILE --format criteo|libsvm|libffm} with the loader's settings; the held-out split is
  * {@code --test FILE} (encoded with the training file's ids) or the last {@code --test-fraction} of the file
- * (file order: Criteo files are in time order).
+ * (file order: Criteo files are in time order). Without {@code --test} the vocabulary is counted over the whole
+ * file, held-out part included (key frequencies only, never labels).
  */
 final class CtrDataArgs {
     static final Set<String> OPTIONS = Set.of("data", "format", "test", "test-fraction", "samples", "seed", "encoding",

@@ -74,7 +74,8 @@ final class SparseParser implements CtrLineParser {
         }
         if (field >= maxFields) {
             throw new BadLineException(BadLineKind.FIELD_OUT_OF_RANGE, token, (fieldAware ? "field " : "index ")
-                    + (fieldAware ? field : idx) + " needs more than maxFields = " + maxFields + " fields");
+                    + (fieldAware ? field : idx) + " needs more than maxFields = " + maxFields
+                    + " fields (raise it with CtrLoadOptions.withFields / --fields)");
         }
         float value = CtrLineParser.parseNumber(valueText, token);
         if (!Float.isFinite(value)) {
