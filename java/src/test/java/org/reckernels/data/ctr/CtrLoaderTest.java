@@ -307,6 +307,29 @@ class CtrLoaderTest {
     }
 
     @Test
+    void integerParsingMatchesLongParseLong() {
+        String[] texts = {"0", "7", "-3", "+12", " 42 ", "9223372036854775807", "-9223372036854775807",
+                "9223372036854775808", "-9223372036854775809", "-9223372036854775808", "99999999999999999999", "", "-", "+", "1.5", "1e3", "x1",
+                "١٢", "--1", "12 3"};
+        for (String t : texts) {
+            long expected;
+            try {
+                expected = Long.parseLong(t.strip());
+                if (!t.strip().chars().allMatch(c -> c == '-' || c == '+' || (c >= '0' && c <= '9'))) {
+                    expected = CriteoParser.NOT_A_LONG; // Long.parseLong also takes non-ASCII digits; Criteo does not
+                }
+                if (expected == Long.MIN_VALUE) {
+                    expected = CriteoParser.NOT_A_LONG; // the one long the parser reserves as its error value
+                }
+            } catch (NumberFormatException e) {
+                expected = CriteoParser.NOT_A_LONG;
+            }
+            String line = "ab" + t + "cd";
+            assertEquals(expected, CriteoParser.parseLong(line, 2, 2 + t.length()), "'" + t + "'");
+        }
+    }
+
+    @Test
     void emptyAndAllBadFilesFailClearly() throws IOException {
         Path empty = write("empty.svm", List.of("", ""), "\n");
         CtrLoadException e = assertThrows(CtrLoadException.class,
