@@ -301,4 +301,26 @@ public interface Backend extends AutoCloseable {
     default AnnKernels annKernels() {
         return null;
     }
+
+    // ---- field-aware FM (kernels/ffm.cu; kept at the end) ----
+
+    /**
+     * Field-aware factorization-machine logits from the gathered per-field embeddings (one feature per field; its
+     * table row holds F vectors of d, one towards each field, so the gathered row is F·F·d wide):
+     * <pre>
+     *   v: (B x F·F·d), v[b,i,j,c] at column (i·F + j)·d + c;  linear: null or (B x L);  logits: (B x 1)
+     *   logits[b] = Σ_l linear[b, l] + Σ_{i<j} Σ_c v[b,i,j,c] · v[b,j,i,c]
+     * </pre>
+     * (feature values are folded into v, as for {@link #fmForward}). logits is overwritten.
+     */
+    void ffmForward(Matrix v, int fields, Matrix linear, Matrix logits);
+
+    /**
+     * Backward of {@link #ffmForward}: with g_b = gradLogits[b],
+     * <pre>
+     *   gradV[b,i,j,c] = g_b · v[b,j,i,c]  (i ≠ j);   gradV[b,i,i,c] = 0;   gradLinear[b, l] = g_b  (when not null)
+     * </pre>
+     * gradV (B x F·F·d) and gradLinear (B x L) are overwritten; gradV must differ from v.
+     */
+    void ffmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear);
 }

@@ -127,6 +127,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(AdjacencyBuilder.entryPoints());
         entries.addAll(AnnLauncher.entryPoints());
         entries.add(MASK_ENTRIES);
+        entries.addAll(FfmLauncher.entryPoints());
         return entries;
     }
 
@@ -724,5 +725,41 @@ public final class CudaBackend implements Backend {
                 Launch.ptr(dm.address()), jcuda.Pointer.to(new long[] {dm.cols()}), jcuda.Pointer.to(new long[] {dm.rows()}),
                 Launch.ptr(p.rowPtrAddress()), Launch.ptr(p.colIdxAddress()), jcuda.Pointer.to(new long[] {rowOffset}),
                 jcuda.Pointer.to(new float[] {value}));
+    }
+
+    // ---- field-aware FM (kernels/ffm.cu; kept at the end) ----
+
+    private FfmLauncher ffmLauncher;
+
+    private synchronized FfmLauncher ffm() {
+        if (ffmLauncher == null) {
+            ffmLauncher = new FfmLauncher(ctx, module);
+        }
+        return ffmLauncher;
+    }
+
+    @Override
+    public void ffmForward(Matrix v, int fields, Matrix linear, Matrix logits) {
+        int d = org.reckernels.backend.FieldAwareShapes.check("ffmForward", v, fields, linear, logits);
+        DeviceMatrix dv = own(v, "ffmForward", "v");
+        DeviceMatrix dl = ownOrNull(linear, "ffmForward", "linear");
+        DeviceMatrix dz = own(logits, "ffmForward", "logits");
+        ctx.makeCurrent();
+        ffm().forward(dv, fields, d, dl, dz);
+    }
+
+    @Override
+    public void ffmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear) {
+        int d = org.reckernels.backend.FieldAwareShapes.check("ffmBackward", v, fields, gradLinear, gradLogits);
+        Shapes.requireSameShape("ffmBackward", v, gradV);
+        if (gradV == v) {
+            throw new IllegalArgumentException("ffmBackward: gradV must differ from v");
+        }
+        DeviceMatrix dv = own(v, "ffmBackward", "v");
+        DeviceMatrix dg = own(gradLogits, "ffmBackward", "gradLogits");
+        DeviceMatrix dgv = own(gradV, "ffmBackward", "gradV");
+        DeviceMatrix dgl = ownOrNull(gradLinear, "ffmBackward", "gradLinear");
+        ctx.makeCurrent();
+        ffm().backward(dv, fields, d, dg, dgv, dgl);
     }
 }

@@ -721,4 +721,40 @@ public final class JavaBackend implements Backend {
             }
         }
     }
+
+    // ---- field-aware FM (kept at the end of the class; see FfmOps) ----
+
+    private volatile FfmOps ffmOps;
+
+    private FfmOps ffm() {
+        FfmOps f = ffmOps;
+        if (f == null) {
+            synchronized (this) {
+                f = ffmOps;
+                if (f == null) {
+                    f = new FfmOps(parallel, kernels instanceof ScalarKernels ? new ScalarFfmKernels() : new VectorFfmKernels());
+                    ffmOps = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    @Override
+    public void ffmForward(Matrix v, int fields, Matrix linear, Matrix logits) {
+        org.reckernels.backend.FieldAwareShapes.check("ffmForward", v, fields, linear, logits);
+        ffm().forward(host(v, "ffmForward", "v"), fields, linear == null ? null : host(linear, "ffmForward", "linear"),
+                host(logits, "ffmForward", "logits"));
+    }
+
+    @Override
+    public void ffmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear) {
+        org.reckernels.backend.FieldAwareShapes.check("ffmBackward", v, fields, gradLinear, gradLogits);
+        Shapes.requireSameShape("ffmBackward", v, gradV);
+        if (v == gradV) {
+            throw new IllegalArgumentException("ffmBackward: gradV must differ from v");
+        }
+        ffm().backward(host(v, "ffmBackward", "v"), fields, host(gradLogits, "ffmBackward", "gradLogits"),
+                host(gradV, "ffmBackward", "gradV"), gradLinear == null ? null : host(gradLinear, "ffmBackward", "gradLinear"));
+    }
 }

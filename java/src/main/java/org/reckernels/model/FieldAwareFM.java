@@ -1,0 +1,308 @@
+package org.reckernels.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.EmbeddingBags.Pooling;
+import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
+import org.reckernels.io.TableFile;
+import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.IndexVector;
+import org.reckernels.tensor.Matrix;
+
+/**
+ * A field-aware factorization machine (Juan et al., 2016) over one-hot categorical fields, composed of backend ops:
+ * <pre>
+ *   logit(x) = b + Σ_f w[x_f] + Σ_{i<j} ⟨v[x_i, j], v[x_j, i]⟩
+ *   V: (R x F·d) every feature's F latent vectors, one towards each field (table-batched, R = Σ vocab);
+ *   W: (R + 1 x 1) first-order weights, whose last one-row table is the bias b
+ * </pre>
+ * One training step = 2 embedding-bag forwards (V rows gather to B x F·F·d), ffmForward, logisticLossGrad,
+ * ffmBackward and 2 fused embedding-bag backward + sparse-optimizer updates — the FM step with the FFM pair op.
+ * Parameters: R·F·d floats (F times an FM's), and the pair term costs F(F−1)/2·d per sample, so FFM suits a
+ * small d (libffm's default is 4).
+ */
+public final class FieldAwareFM implements CtrModel {
+    private final Backend backend;
+    private final int[] vocab;
+    private final int dim;
+    private final int width;
+    private final long[] tablesV;
+    private final long[] tablesW;
+    private final Matrix v;
+    private final Matrix w;
+    private final SparseOptimizer optimizer;
+    private Matrix stateV1;
+    private Matrix stateV2;
+    private Matrix stateW1;
+    private Matrix stateW2;
+    private long step;
+    private Buffers buffers;
+
+    private FieldAwareFM(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, HostMatrix hv, HostMatrix hw) {
+        this.backend = backend;
+        this.vocab = vocab.clone();
+        this.dim = dim;
+        this.width = vocab.length * dim;
+        this.optimizer = optimizer;
+        this.tablesV = new long[vocab.length + 1];
+        this.tablesW = new long[vocab.length + 2];
+        for (int f = 0; f < vocab.length; f++) {
+            tablesV[f + 1] = tablesV[f] + vocab[f];
+            tablesW[f + 1] = tablesV[f + 1];
+        }
+        tablesW[vocab.length + 1] = tablesW[vocab.length] + 1;
+        long r = tablesV[vocab.length];
+        this.v = backend.upload(hv);
+        this.w = backend.upload(hw);
+        switch (optimizer.kind()) {
+            case SGD -> { }
+            case ADAGRAD -> {
+                stateV1 = backend.allocate(r, width);
+                stateW1 = backend.allocate(r + 1, 1);
+            }
+            case ROWWISE_ADAGRAD -> {
+                stateV1 = backend.allocate(r, 1);
+                stateW1 = backend.allocate(r + 1, 1);
+            }
+            case ADAM -> {
+                stateV1 = backend.allocate(r, width);
+                stateV2 = backend.allocate(r, width);
+                stateW1 = backend.allocate(r + 1, 1);
+                stateW2 = backend.allocate(r + 1, 1);
+            }
+        }
+    }
+
+    /** A new model: V ~ N(0, initStd²), W = 0, bias = 0. */
+    public static FieldAwareFM create(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, float initStd,
+                                      long seed) {
+        if (vocab.length < 1 || dim < 1) {
+            throw new IllegalArgumentException("FieldAwareFM: needs >= 1 field and dim >= 1 (got " + vocab.length
+                    + " fields, dim " + dim + ")");
+        }
+        long r = 0;
+        for (int n : vocab) {
+            if (n < 1) {
+                throw new IllegalArgumentException("FieldAwareFM: vocab sizes must be >= 1: " + Arrays.toString(vocab));
+            }
+            r += n;
+        }
+        long width = (long) vocab.length * dim;
+        if (width * vocab.length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("FieldAwareFM: F·F·d = " + width * vocab.length + " exceeds the int range");
+        }
+        Random rnd = new Random(seed);
+        try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
+            for (long i = 0; i < r; i++) {
+                for (long c = 0; c < width; c++) {
+                    hv.set(i, c, (float) (rnd.nextGaussian() * initStd));
+                }
+            }
+            return new FieldAwareFM(backend, vocab, dim, optimizer, hv, hw);
+        }
+    }
+
+    @Override
+    public int fields() {
+        return vocab.length;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** Buffers of one batch size. */
+    private final class Buffers implements AutoCloseable {
+        final int b;
+        final IndexVector offV;
+        final IndexVector offW;
+        final Matrix gathered;
+        final Matrix linear;
+        final Matrix logits;
+        final Matrix grad;
+        final Matrix gradV;
+        final Matrix gradLin;
+        final Matrix loss;
+        final int[] idxV;
+        final int[] idxW;
+
+        Buffers(int b) {
+            this.b = b;
+            int f = vocab.length;
+            int[] ov = new int[f * b + 1];
+            for (int i = 0; i < ov.length; i++) {
+                ov[i] = i;
+            }
+            int[] ow = new int[(f + 1) * b + 1];
+            for (int i = 0; i < ow.length; i++) {
+                ow[i] = i;
+            }
+            offV = backend.upload(ov);
+            offW = backend.upload(ow);
+            gathered = backend.allocate(b, (long) f * width);
+            linear = backend.allocate(b, f + 1);
+            logits = backend.allocate(b, 1);
+            grad = backend.allocate(b, 1);
+            gradV = backend.allocate(b, (long) f * width);
+            gradLin = backend.allocate(b, f + 1);
+            loss = backend.allocate(1, 1);
+            idxV = new int[f * b];
+            idxW = new int[(f + 1) * b]; // the last B entries stay 0: the bias row
+        }
+
+        /** Transposes sample-major ids [from, from + b) into the table-major index arrays. */
+        void fill(int[] ids, int from) {
+            int f = vocab.length;
+            for (int t = 0; t < f; t++) {
+                int src = from * f + t;
+                int dst = t * b;
+                for (int s = 0; s < b; s++, src += f) {
+                    idxV[dst + s] = ids[src];
+                }
+            }
+            System.arraycopy(idxV, 0, idxW, 0, f * b);
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : new AutoCloseable[] {offV, offW, gathered, linear, logits, grad, gradV, gradLin, loss}) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing tensors does not fail
+                }
+            }
+        }
+    }
+
+    private Buffers buffers(int b) {
+        if (buffers == null || buffers.b != b) {
+            if (buffers != null) {
+                buffers.close();
+            }
+            buffers = new Buffers(b);
+        }
+        return buffers;
+    }
+
+    private IndexVector[] forward(Buffers buf, int[] ids, int from) {
+        buf.fill(ids, from);
+        IndexVector iv = backend.upload(buf.idxV);
+        IndexVector iw = backend.upload(buf.idxW);
+        backend.embeddingBagForward(v, tablesV, iv, buf.offV, null, Pooling.SUM, buf.gathered);
+        backend.embeddingBagForward(w, tablesW, iw, buf.offW, null, Pooling.SUM, buf.linear);
+        backend.ffmForward(buf.gathered, vocab.length, buf.linear, buf.logits);
+        return new IndexVector[] {iv, iw};
+    }
+
+    @Override
+    public double trainStep(int[] ids, int from, int b, Matrix labels) {
+        Buffers buf = buffers(b);
+        IndexVector[] iv = forward(buf, ids, from);
+        try {
+            backend.fill(buf.loss, 0f);
+            backend.logisticLossGrad(buf.logits, labels, 1f / b, buf.grad, buf.loss);
+            backend.ffmBackward(buf.gathered, vocab.length, buf.grad, buf.gradV, buf.gradLin);
+            step++;
+            backend.embeddingBagBackward(v, tablesV, iv[0], buf.offV, null, Pooling.SUM, buf.gradV, optimizer, stateV1,
+                    stateV2, step);
+            backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
+                    stateW2, step);
+            try (HostMatrix l = HostMatrix.zeros(1, 1)) {
+                backend.download(buf.loss, l);
+                return l.get(0, 0);
+            }
+        } finally {
+            iv[0].close();
+            iv[1].close();
+        }
+    }
+
+    @Override
+    public float[] predictLogits(int[] ids, int n, int batch) {
+        float[] out = new float[n];
+        for (int from = 0; from < n; from += batch) {
+            int b = Math.min(batch, n - from);
+            Buffers buf = buffers(b);
+            IndexVector[] iv = forward(buf, ids, from);
+            try (HostMatrix z = HostMatrix.zeros(b, 1)) {
+                backend.download(buf.logits, z);
+                System.arraycopy(z.toArray(), 0, out, from, b);
+            } finally {
+                iv[0].close();
+                iv[1].close();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Saves the model as one table (R + 1) x (F·d + 1): row r holds V[r] then w[r]; the last row holds zeros then
+     * the bias. Metadata: model = ffm, vocab, dim.
+     */
+    @Override
+    public void save(Path file, Map<String, String> extra) throws IOException {
+        long r = tablesV[vocab.length];
+        try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1);
+             HostMatrix t = HostMatrix.zeros(r + 1, width + 1L)) {
+            backend.download(v, hv);
+            backend.download(w, hw);
+            for (long i = 0; i <= r; i++) {
+                for (int c = 0; c < width && i < r; c++) {
+                    t.set(i, c, hv.get(i, c));
+                }
+                t.set(i, width, hw.get(i, 0));
+            }
+            Map<String, String> meta = new LinkedHashMap<>(extra);
+            meta.put("model", "ffm");
+            meta.put("dim", Integer.toString(dim));
+            meta.put("vocab", Arrays.toString(vocab).replaceAll("[\\[\\] ]", ""));
+            TableFile.write(file, meta, t);
+        }
+    }
+
+    /** Loads a model saved by {@link #save} onto {@code backend} (optimizer state starts fresh). */
+    public static FieldAwareFM load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
+        TableFile.Loaded l = TableFile.read(file);
+        try (HostMatrix t = l.table()) {
+            Map<String, String> m = l.metadata();
+            if (!"ffm".equals(m.get("model"))) {
+                throw new IllegalArgumentException(file + ": not an FFM model file (model = " + m.get("model") + ")");
+            }
+            int dim = Integer.parseInt(m.get("dim"));
+            int[] vocab = Arrays.stream(m.get("vocab").split(",")).mapToInt(Integer::parseInt).toArray();
+            long r = Arrays.stream(vocab).asLongStream().sum();
+            int width = vocab.length * dim;
+            if (t.rows() != r + 1 || t.cols() != width + 1L) {
+                throw new IllegalArgumentException(file + ": table is " + t.shape() + ", metadata implies " + (r + 1) + "x"
+                        + (width + 1));
+            }
+            try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
+                for (long i = 0; i <= r; i++) {
+                    for (int c = 0; c < width && i < r; c++) {
+                        hv.set(i, c, t.get(i, c));
+                    }
+                    hw.set(i, 0, t.get(i, width));
+                }
+                return new FieldAwareFM(backend, vocab, dim, optimizer, hv, hw);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (buffers != null) {
+            buffers.close();
+        }
+        for (Matrix m : new Matrix[] {v, w, stateV1, stateV2, stateW1, stateW2}) {
+            if (m != null) {
+                m.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.reckernels.backend.java;
+
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.FfmContract;
+
+/** Field-aware FM ops on the Java backend with the vector kernels. */
+class JavaBackendVectorFfmTest extends FfmContract {
+    @Override
+    protected Backend backend() {
+        return TestBackends.VECTOR;
+    }
+}
