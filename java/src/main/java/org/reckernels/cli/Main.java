@@ -58,6 +58,10 @@ public final class Main {
         out.println("        --data DIR (train.txt + test.txt, 'user item item ...')  --epochs N  --dim D  --layers K");
         out.println("        --lr X  --l2 X  --batch B  --eval-every N  --patience P  --seed S  --save FILE  --backend B");
         out.println("        --dropout P (ngcf message dropout, default 0.1; 0 disables)");
+        out.println("  train ncf [options]               NCF (NeuMF: GMF + MLP tower), BCE with sampled negatives + full ranking");
+        out.println("        --data DIR  --dim D (GMF)  --layers 64,32,16 (MLP tower, input = 2 x MLP embedding)  --lr X  --l2 X");
+        out.println("        --batch B (positives)  --negatives K  --epochs N  --eval-every N  --patience P  --seed S");
+        out.println("        --init-std X  --tile-rows N (pairs per scoring forward)  --backend B");
         out.println("  train ials [options]              implicit ALS (conjugate gradient) + full-ranking evaluation");
         out.println("        --data DIR  --dim D  --sweeps N  --alpha X  --w0 X  --lambda X  --nu X  --cg-steps N");
         out.println("        --seed S  --init-std X  --eval-every N  --objective true|false  --save FILE  --backend B");
