@@ -38,7 +38,7 @@ public record NcfConfig(int gmfDim, List<Integer> tower, float lr, float l2, int
 
     /** The synthetic default's settings (tuned to finish in seconds on two cores). */
     public static NcfConfig syntheticDefaults() {
-        return new NcfConfig(32, List.of(64, 32, 16), 2e-3f, 1e-4f, 256, 20, 4, 2020, 5, 0, 0.01f, 1 << 16);
+        return new NcfConfig(32, List.of(64, 32, 16), 5e-3f, 1e-4f, 1024, 20, 4, 2020, 5, 0, 0.01f, 1 << 16);
     }
 
     /** The paper's setting for real data (batch 256, lr 1e-3, 4 negatives, factors 32 with a 64-32-16 tower). */

@@ -73,6 +73,7 @@ public final class NcfTraining {
             label[i] = 1f;
         }
         try (NCF.Batch batch = model.batch(rowsPerBatch);
+             NCF.Scorer scorer = model.scorer(config.scoreTileRows());
              HostMatrix hostLabels = HostMatrix.of(rowsPerBatch, 1, label);
              Matrix labels = backend.upload(hostLabels);
              Matrix gradLogits = backend.allocate(rowsPerBatch, 1);
@@ -142,7 +143,7 @@ public final class NcfTraining {
                 boolean evaluate = config.evalEvery() > 0 ? epoch % config.evalEvery() == 0 || epoch == config.epochs()
                         : epoch == config.epochs();
                 if (evaluate) {
-                    RankingReport report = evaluate(model, evaluator, config);
+                    RankingReport report = evaluator.report(scorer);
                     lastReport = report;
                     lastReportEpoch = epoch;
                     Map<String, Double> metrics = report.asMap();
@@ -170,20 +171,15 @@ public final class NcfTraining {
                 for (int p = 0; p < params.size(); p++) { // restore the best evaluated parameters
                     backend.axpby(1f, best.get(p), 0f, params.get(p));
                 }
-                finalReport = evaluate(model, evaluator, config);
+                model.parametersChanged();
+                finalReport = evaluator.report(scorer);
             } else if (lastReportEpoch == epoch) {
                 finalReport = lastReport;
             } else {
-                finalReport = evaluate(model, evaluator, config);
+                finalReport = evaluator.report(scorer);
             }
             backend.synchronize();
             return new Outcome(epoch, bestEpoch, lastLoss, epoch == 0 ? 0 : totalSeconds / epoch, finalReport);
-        }
-    }
-
-    private static RankingReport evaluate(NCF model, FullRankingEvaluator evaluator, NcfConfig config) {
-        try (NCF.Scorer scorer = model.scorer(config.scoreTileRows())) {
-            return evaluator.report(scorer);
         }
     }
 
