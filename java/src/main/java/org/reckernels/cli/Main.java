@@ -71,8 +71,8 @@ public final class Main {
         out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --exact true|false  --query ITEM");
         out.println("        --save FILE  --export FILE (word2vec text)  --backend B");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
-        out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B]");
-        out.println("        MF-BPR, LightGCN, NGCF and iALS on one data set, one table (and results files)");
+        out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B] [--models mf,lightgcn,ngcf,ials,ncf]");
+        out.println("        MF-BPR, LightGCN, NGCF, iALS and NCF on one data set, one table (and results files)");
         out.println("  index build --out FILE [--n N --nlist L --m M --nbits 4|8 --metric l2|ip --seed S --batch B]");
         out.println("        IVF-PQ index over synthetic clustered vectors, with progress");
         out.println("  index search --index FILE [--queries N --k K --nprobe P --rerank R --fast-scan true|false]");
