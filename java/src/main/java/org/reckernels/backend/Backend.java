@@ -265,4 +265,14 @@ public interface Backend extends AutoCloseable {
      * random draws are fixed by job.seed(). Returns words processed (word2vec counting) and seconds.
      */
     SgnsJob.SgnsResult sgnsTrain(Matrix input, Matrix output, SgnsJob job);
+
+    // ---- dense layers (kernels/nn.cu; kept at the end of the interface) ----
+
+    /**
+     * The epilogue of a dense layer after its gemm, fused into one pass and in place:
+     * {@code x[r, c] = leaky(x[r, c] + bias[0, c])} with {@code leaky(v) = v > 0 ? v : slope·v}
+     * (slope 0: ReLU; slope 1: the bias alone). <pre>x: (n x d), bias: (1 x d)</pre> Equals
+     * {@link #addBias} then {@link #leakyRelu} bit for bit.
+     */
+    void addBiasLeakyRelu(Matrix x, Matrix bias, float slope);
 }

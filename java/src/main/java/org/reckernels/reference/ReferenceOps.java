@@ -418,4 +418,17 @@ public final class ReferenceOps {
         }
         return s;
     }
+
+    // ---- dense layers (see Backend for the contracts) ----
+
+    /** {@code x[r, c] = leaky(x[r, c] + bias[0, c], slope)}. */
+    public static void addBiasLeakyRelu(HostMatrix x, HostMatrix bias, float slope) {
+        Shapes.checkRowVector("addBiasLeakyRelu", x, bias);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++) {
+                float v = x.get(r, j) + bias.get(0, j);
+                x.set(r, j, v > 0f ? v : slope * v);
+            }
+        }
+    }
 }

@@ -114,6 +114,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(FmLauncher.entryPoints());
         entries.addAll(SgnsLauncher.entryPoints());
         entries.addAll(IalsLauncher.entryPoints());
+        entries.addAll(NnLauncher.entryPoints());
         return new BackendInfo(name(), f.name(), module.present(entries), details);
     }
 
@@ -653,4 +654,16 @@ public final class CudaBackend implements Backend {
 
     /** Blocks per SGNS launch (tests set 1 for a deterministic run). */
     volatile int sgnsMaxGrid = SgnsLauncher.MAX_GRID;
+
+    // ---- dense layers (kernels/nn.cu; kept at the end of the class) ----
+
+    @Override
+    public void addBiasLeakyRelu(Matrix x, Matrix bias, float slope) {
+        Shapes.checkRowVector("addBiasLeakyRelu", x, bias);
+        checkWidth("addBiasLeakyRelu", x);
+        DeviceMatrix dx = own(x, "addBiasLeakyRelu", "x");
+        DeviceMatrix db = own(bias, "addBiasLeakyRelu", "bias");
+        ctx.makeCurrent();
+        new NnLauncher(ctx, module).addBiasLeakyRelu(dx, db, slope);
+    }
 }
