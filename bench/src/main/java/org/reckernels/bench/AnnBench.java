@@ -74,7 +74,7 @@ public final class AnnBench {
         List<Point> points = new ArrayList<>();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("data", "SyntheticVectors.standard(seed 7): " + n + " x " + d + " base (stream 1), " + nq
-                + " queries (stream 2); 1000 skewed clusters of 24-d Gaussian pancakes + isotropic noise");
+                + " queries (stream 2); 20 topics x 500 overlapping skewed clusters on 48-d anisotropic pancakes + isotropic noise");
         settings.put("k", K);
         settings.put("threads", threads);
         settings.put("metric", "L2");

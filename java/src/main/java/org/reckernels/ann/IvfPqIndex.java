@@ -622,6 +622,72 @@ public final class IvfPqIndex {
         }
     }
 
+    /** Receives a snapshot of the lists concatenated in list order. */
+    interface SnapshotConsumer<T> {
+        T accept(long[] listOffsets, byte[] codes, long[] ids);
+    }
+
+    /** The inverted lists concatenated in list order (offsets nlist + 1, codes size x M, ids), under the read lock. */
+    <T> T snapshot(SnapshotConsumer<T> consumer) {
+        lock.readLock().lock();
+        try {
+            long[] off = new long[nlist + 1];
+            for (int l = 0; l < nlist; l++) {
+                off[l + 1] = off[l] + lists[l].size;
+            }
+            int n = Math.toIntExact(off[nlist]);
+            byte[] codes = new byte[Math.multiplyExact(n, m)];
+            long[] ids = new long[n];
+            for (int l = 0; l < nlist; l++) {
+                InvList il = lists[l];
+                System.arraycopy(il.codes, 0, codes, (int) off[l] * m, il.size * m);
+                System.arraycopy(il.ids, 0, ids, (int) off[l], il.size);
+            }
+            return consumer.accept(off, codes, ids);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Raw vectors (n x d) with their ids. */
+    record RawVectors(float[] vectors, long[] ids) {
+    }
+
+    /** The stored raw vectors and their ids, sorted by id (exact search's base); needs storeVectors. */
+    RawVectors rawVectorsById() {
+        if (!storeVectors) {
+            throw new IllegalArgumentException("exact search needs the raw vectors, but this index was built with storeVectors=false");
+        }
+        lock.readLock().lock();
+        try {
+            int size = listOf.size();
+            long[] ids = new long[size];
+            int[][] where = new int[size][];
+            int w = 0;
+            for (int l = 0; l < nlist; l++) {
+                for (int r = 0; r < lists[l].size; r++) {
+                    ids[w] = lists[l].ids[r];
+                    where[w++] = new int[] {l, r};
+                }
+            }
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(ids[a], ids[b]));
+            float[] vecs = new float[Math.multiplyExact(size, d)];
+            long[] sorted = new long[size];
+            for (int i = 0; i < size; i++) {
+                int[] lr = where[order[i]];
+                sorted[i] = ids[order[i]];
+                System.arraycopy(lists[lr[0]].vectors, lr[1] * d, vecs, i * d, d);
+            }
+            return new RawVectors(vecs, sorted);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return "IvfPqIndex(d=" + d + ", nlist=" + nlist + ", M=" + m + ", nbits=" + nbits + ", " + metric + ", "

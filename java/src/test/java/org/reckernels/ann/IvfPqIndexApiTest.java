@@ -213,7 +213,7 @@ class IvfPqIndexApiTest {
         ix.add(ids, base);
         double r1 = SyntheticVectors.recall(ix.search(qs, IvfPqIndex.SearchParams.of(10, 1).withRerank(100).withFastScan(true)), truth, 10);
         double r16 = SyntheticVectors.recall(ix.search(qs, IvfPqIndex.SearchParams.of(10, 16).withRerank(100).withFastScan(true)), truth, 10);
-        assertTrue(r1 < 0.9, "nprobe=1 should not already be enough (data too easy): " + r1);
+        assertTrue(r1 < 0.8, "nprobe=1 should not already be enough (data too easy): " + r1);
         assertTrue(r16 >= 0.9, "recall@10 at nprobe=16: " + r16);
         assertFalse(Double.isNaN(r1));
     }

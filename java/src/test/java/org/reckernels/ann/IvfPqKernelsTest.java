@@ -33,8 +33,12 @@ class IvfPqKernelsTest {
 
     /** Index distances within tolerance of the oracle's, rank by rank; ids equal except across near-ties. */
     static void assertMatchesReference(IvfPqIndex ix, float[] qs, int k, int nprobe) {
+        assertMatchesReference(ix, ix.search(qs, k, nprobe), qs, k, nprobe);
+    }
+
+    /** {@code got} (any search path over ix's PQ distances) against the oracle. */
+    static void assertMatchesReference(IvfPqIndex ix, SearchResult got, float[] qs, int k, int nprobe) {
         int d = ix.d;
-        SearchResult got = ix.search(qs, k, nprobe);
         for (int q = 0; q < qs.length / d; q++) {
             List<IvfPqReference.Hit> ref = IvfPqReference.search(ix, qs, q * d, k, nprobe);
             for (int r = 0; r < k; r++) {

@@ -1,6 +1,6 @@
 package org.reckernels.backend.cuda;
 
-import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static org.reckernels.backend.cuda.Launch.ptr;
 
 import java.util.List;
 import jcuda.Pointer;
@@ -36,11 +36,8 @@ final class NnLauncher {
         if (n == 0) {
             return;
         }
-        int grid = NgcfLauncher.perElementGrid(n);
-        Pointer args = Pointer.to(Pointer.to(new long[] {x.address()}), Pointer.to(new long[] {bias.address()}), Pointer.to(new long[] {x.rows()}),
-                Pointer.to(new int[] {Math.toIntExact(x.cols())}), Pointer.to(new float[] {slope}));
-        CudaException.check(cuLaunchKernel(module.function(BIAS_LEAKY_RELU), grid, 1, 1, BLOCK, 1, 1, 0, ctx.stream(),
-                args, null), "cuLaunchKernel(" + BIAS_LEAKY_RELU + ")", "grid " + grid + ", block " + BLOCK);
-        ctx.afterLaunch(BIAS_LEAKY_RELU);
+        Launch.run(ctx, module, BIAS_LEAKY_RELU, NgcfLauncher.perElementGrid(n), BLOCK, ptr(x.address()),
+                ptr(bias.address()), Pointer.to(new long[] {x.rows()}), Pointer.to(new int[] {Math.toIntExact(x.cols())}),
+                Pointer.to(new float[] {slope}));
     }
 }
