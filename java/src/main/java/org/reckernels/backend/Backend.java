@@ -323,4 +323,14 @@ public interface Backend extends AutoCloseable {
      * gradV (B x F·F·d) and gradLinear (B x L) are overwritten; gradV must differ from v.
      */
     void ffmBackward(Matrix v, int fields, Matrix gradLogits, Matrix gradV, Matrix gradLinear);
+
+    // ---- dense layers (kernels/nn.cu; kept at the end of the interface) ----
+
+    /**
+     * The epilogue of a dense layer after its gemm, fused into one pass and in place:
+     * {@code x[r, c] = leaky(x[r, c] + bias[0, c])} with {@code leaky(v) = v > 0 ? v : slope·v}
+     * (slope 0: ReLU; slope 1: the bias alone). <pre>x: (n x d), bias: (1 x d)</pre> Equals
+     * {@link #addBias} then {@link #leakyRelu} bit for bit.
+     */
+    void addBiasLeakyRelu(Matrix x, Matrix bias, float slope);
 }

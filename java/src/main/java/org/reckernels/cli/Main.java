@@ -58,6 +58,10 @@ public final class Main {
         out.println("        --data DIR (train.txt + test.txt, 'user item item ...')  --epochs N  --dim D  --layers K");
         out.println("        --lr X  --l2 X  --batch B  --eval-every N  --patience P  --seed S  --save FILE  --backend B");
         out.println("        --dropout P (ngcf message dropout, default 0.1; 0 disables)");
+        out.println("  train ncf [options]               NCF (NeuMF: GMF + MLP tower), BCE with sampled negatives + full ranking");
+        out.println("        --data DIR  --dim D (GMF)  --layers 64,32,16 (MLP tower, input = 2 x MLP embedding)  --lr X  --l2 X");
+        out.println("        --batch B (positives)  --negatives K  --epochs N  --eval-every N  --patience P  --seed S");
+        out.println("        --init-std X  --tile-rows N (pairs per scoring forward)  --backend B");
         out.println("  train ials [options]              implicit ALS (conjugate gradient) + full-ranking evaluation");
         out.println("        --data DIR  --dim D  --sweeps N  --alpha X  --w0 X  --lambda X  --nu X  --cg-steps N");
         out.println("        --seed S  --init-std X  --eval-every N  --objective true|false  --save FILE  --backend B");
@@ -72,8 +76,8 @@ public final class Main {
         out.println("        --bad-lines skip|fail --max-bad-fraction X --fields N (libsvm/libffm); .gz files are read as gzip");
         out.println("        --epochs N  --dim D  --batch B  --lr X  --save FILE  --backend B");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
-        out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B]");
-        out.println("        MF-BPR, LightGCN, NGCF and iALS on one data set, one table (and results files)");
+        out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B] [--models mf,lightgcn,ngcf,ials,ncf]");
+        out.println("        MF-BPR, LightGCN, NGCF, iALS and NCF on one data set, one table (and results files)");
         out.println("  index build --out FILE [--n N --nlist L --m M --nbits 4|8 --metric l2|ip --seed S --batch B]");
         out.println("        IVF-PQ index over synthetic clustered vectors, with progress");
         out.println("  index search --index FILE [--queries N --k K --nprobe P --rerank R --fast-scan true|false]");

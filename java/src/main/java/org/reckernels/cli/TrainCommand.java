@@ -15,7 +15,7 @@ import org.reckernels.train.GraphModelConfig;
 import org.reckernels.train.GraphTraining;
 
 /**
- * {@code reckernels train lightgcn|mf|ngcf [--data DIR] ...} ({@code ials}: see {@link IalsCommand}): BPR training with progress and a final
+ * {@code reckernels train lightgcn|mf|ngcf [--data DIR] ...} ({@code ials}: see {@link IalsCommand}; {@code ncf}: {@link NcfCommand}): BPR training with progress and a final
  * full-ranking evaluation. Without --data it trains on the embedded synthetic data set (planted
  * communities), with settings that finish in well under a minute on two CPU cores.
  */
@@ -53,7 +53,7 @@ final class TrainCommand {
 
     static int run(String[] args, PrintStream out) throws IOException {
         if (args.length == 0) {
-            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ials, item2vec, fm or ffm");
+            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ncf, ials, item2vec, fm or ffm");
         }
         String modelName = args[0];
         if (modelName.equals("fm")) {
@@ -64,6 +64,9 @@ final class TrainCommand {
         }
         if (modelName.equals("ials")) {
             return IalsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+        }
+        if (modelName.equals("ncf")) {
+            return NcfCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
         }
         if (modelName.equals("item2vec")) {
             return Item2VecCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);

@@ -79,4 +79,17 @@ public final class FullRankingEvaluator implements Function<EmbeddingModel, Map<
     public Map<String, Double> apply(EmbeddingModel model) {
         return report(model).asMap();
     }
+
+    /**
+     * Evaluates a model that scores users against items itself ({@link UserItemScorer}, e.g. NCF's
+     * network over item tiles): the same protocol, train items masked, ranked by the scorer's scores.
+     */
+    public RankingReport report(UserItemScorer scorer) {
+        if (scorer.users() != train.numUsers() || scorer.items() != train.numItems()) {
+            throw new IllegalArgumentException("FullRankingEvaluator: scorer has " + scorer.users() + " users, "
+                    + scorer.items() + " items; data has " + train.numUsers() + ", " + train.numItems());
+        }
+        TopKResult top = ScoredTopK.topK(scorer, train, maxK);
+        return RankingMetrics.evaluate(top.items(), maxK, test, ks);
+    }
 }

@@ -11,7 +11,7 @@ import org.reckernels.tensor.Matrix;
  * A fully connected layer, row-major batches:
  * <pre>
  *   W: (in x out),  b: (1 x out),  x: (rows x in),  y: (rows x out)
- *   forward:   y = act(x·W + b)
+ *   forward:   y = act(x·W + b)            (gemm, then the fused bias + activation epilogue)
  *   backward:  gPre = gY ⊙ act'(y)            (ReLU: y > 0, the same mask as pre > 0)
  *              gW (+)= xᵀ·gPre;  gb (+)= Σ_rows gPre;  gX = gPre·Wᵀ
  * </pre>
@@ -105,10 +105,7 @@ public final class Dense implements AutoCloseable {
             throw new IllegalArgumentException("Dense.forward: x has " + x.rows() + " rows but y has " + y.rows());
         }
         backend.gemm(false, false, 1f, x, weight, 0f, y);
-        backend.addBias(y, bias);
-        if (activation == Activation.RELU) {
-            backend.leakyRelu(y, 0f, y);
-        }
+        backend.addBiasLeakyRelu(y, bias, activation == Activation.RELU ? 0f : 1f);   // fused epilogue, one pass
     }
 
     /**

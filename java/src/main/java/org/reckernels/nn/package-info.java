@@ -3,7 +3,8 @@
  * {@link org.reckernels.nn.Dense} (weights, bias, activation, their gradients and optimizer state),
  * {@link org.reckernels.nn.Mlp} (a stack of them) and {@link org.reckernels.nn.MlpWorkspace} (the
  * activations and gradient buffers of one batch size, reused across batches). Every step is a
- * Backend op (gemm, addBias, leakyRelu with slope 0, leakyReluBackward, columnSums, adam, axpby),
+ * Backend op (gemm, the fused addBiasLeakyRelu epilogue, leakyReluBackward with slope 0, columnSums, adam,
+ * axpby),
  * so the same code runs on the Java and the CUDA backend.
  */
 package org.reckernels.nn;

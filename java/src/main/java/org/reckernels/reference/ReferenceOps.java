@@ -439,6 +439,19 @@ public final class ReferenceOps {
         for (long r = 0; r < m.rows(); r++) {
             for (long k = pattern.rowStart(rowOffset + r); k < pattern.rowEnd(rowOffset + r); k++) {
                 m.set(r, pattern.col(k), value);
+    }
+    }
+    }
+
+    // ---- dense layers (see Backend for the contracts) ----
+
+    /** {@code x[r, c] = leaky(x[r, c] + bias[0, c], slope)}. */
+    public static void addBiasLeakyRelu(HostMatrix x, HostMatrix bias, float slope) {
+        Shapes.checkRowVector("addBiasLeakyRelu", x, bias);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++) {
+                float v = x.get(r, j) + bias.get(0, j);
+                x.set(r, j, v > 0f ? v : slope * v);
             }
         }
     }

@@ -98,4 +98,23 @@ public final class BprSampler {
         }
         return false;
     }
+
+    /**
+     * One more negative for {@code user} (a row 0..users-1 of the interactions): an item the user has not
+     * interacted with, uniformly, in the joint row numbering ({@code users + item}), the same rejection
+     * sampling as {@link #sampleEpoch}. The user must have an item left to sample.
+     */
+    public int sampleNegative(int user, Random rnd) {
+        long start = train.rowStart(user);
+        long end = train.rowEnd(user);
+        if (end - start >= items) {
+            throw new IllegalArgumentException("BprSampler: user " + user + " has interacted with all " + items
+                    + " items; no negative to sample");
+        }
+        int neg;
+        do {
+            neg = rnd.nextInt(items);
+        } while (contains(start, end, neg));
+        return users + neg;
+    }
 }

@@ -27,7 +27,7 @@ public abstract class MlpContract {
     protected abstract Backend backend();
 
     /** Naive forward in double: weights[l] is (in x out) row-major, biases[l] (out). */
-    static double[] referenceForward(double[] x, int rows, int[] sizes, double[][] w, double[][] b, boolean lastRelu) {
+    public static double[] referenceForward(double[] x, int rows, int[] sizes, double[][] w, double[][] b, boolean lastRelu) {
         double[] h = x;
         for (int l = 0; l + 1 < sizes.length; l++) {
             int in = sizes[l];

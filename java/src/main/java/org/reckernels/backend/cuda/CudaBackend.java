@@ -128,6 +128,7 @@ public final class CudaBackend implements Backend {
         entries.addAll(AnnLauncher.entryPoints());
         entries.add(MASK_ENTRIES);
         entries.addAll(FfmLauncher.entryPoints());
+        entries.addAll(NnLauncher.entryPoints());
         return entries;
     }
 
@@ -761,5 +762,17 @@ public final class CudaBackend implements Backend {
         DeviceMatrix dgl = ownOrNull(gradLinear, "ffmBackward", "gradLinear");
         ctx.makeCurrent();
         ffm().backward(dv, fields, d, dg, dgv, dgl);
+    }
+
+    // ---- dense layers (kernels/nn.cu; kept at the end of the class) ----
+
+    @Override
+    public void addBiasLeakyRelu(Matrix x, Matrix bias, float slope) {
+        Shapes.checkRowVector("addBiasLeakyRelu", x, bias);
+        checkWidth("addBiasLeakyRelu", x);
+        DeviceMatrix dx = own(x, "addBiasLeakyRelu", "x");
+        DeviceMatrix db = own(bias, "addBiasLeakyRelu", "bias");
+        ctx.makeCurrent();
+        new NnLauncher(ctx, module).addBiasLeakyRelu(dx, db, slope);
     }
 }

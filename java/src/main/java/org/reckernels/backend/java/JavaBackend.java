@@ -757,4 +757,20 @@ public final class JavaBackend implements Backend {
         ffm().backward(host(v, "ffmBackward", "v"), fields, host(gradLogits, "ffmBackward", "gradLogits"),
                 host(gradV, "ffmBackward", "gradV"), gradLinear == null ? null : host(gradLinear, "ffmBackward", "gradLinear"));
     }
+
+    // ---- dense layers (kept at the end of the class) ----
+
+    @Override
+    public void addBiasLeakyRelu(Matrix x, Matrix bias, float slope) {
+        Shapes.checkRowVector("addBiasLeakyRelu", x, bias);
+        HostMatrix hx = host(x, "addBiasLeakyRelu", "x");
+        HostMatrix hb = host(bias, "addBiasLeakyRelu", "bias");
+        int d = Math.toIntExact(x.cols());
+        rows(x.rows(), d, (r0, r1) -> {
+            for (long r = r0; r < r1; r++) { // the row is still in L1 for the activation: one pass over memory
+                kernels.axpy(1f, hb.segment(), 0, hx.segment(), r * d, d);
+                kernels.leakyRelu(hx.segment(), slope, hx.segment(), r * d, r * d + d);
+            }
+        });
+    }
 }

@@ -1,0 +1,198 @@
+package org.reckernels.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.reckernels.backend.Backend;
+import org.reckernels.data.TrainTestSplit;
+import org.reckernels.eval.FullRankingEvaluator;
+import org.reckernels.eval.RankingReport;
+import org.reckernels.model.NCF;
+import org.reckernels.tensor.CsrMatrix;
+import org.reckernels.tensor.HostMatrix;
+import org.reckernels.tensor.IndexVector;
+import org.reckernels.tensor.Matrix;
+
+/**
+ * One NCF run end to end: the model on the backend, binary cross-entropy training with sampled negatives,
+ * periodic full-ranking evaluation through the network ({@link NCF#scorer}), early stopping with the best
+ * parameters restored, and a final evaluation.
+ *
+ * <p>Loss: BCE with {@code negatives} sampled negatives per positive, as the NCF paper, rather than BPR:
+ * it is the recipe NCF was published with (so the baseline is the paper's model, not a variant), and it
+ * maps onto the fused {@link Backend#logisticLossGrad} op. Per epoch, positives come from
+ * {@link BprSampler#sampleEpoch} (as many as training interactions: user uniform, positive uniform among
+ * the user's items, the same sampling as the BPR models), each with its triple's negative plus
+ * {@code negatives − 1} more from {@link BprSampler#sampleNegative} (never a training positive). The
+ * epoch is rounded up to whole batches by reusing its first samples, so every step has the batch's shape
+ * and no buffer is allocated per step.
+ * <pre>
+ *   loss_step = mean over the batch's R = batchSize·(1 + negatives) pairs of softplus(z) − y·z
+ *               + l2·½ Σ_rows ‖embedding rows‖² / R            (the reported loss is the BCE part alone)
+ * </pre>
+ * The listener gets the BPR trainer's events: {@link TrainingListener.Epoch} per epoch (samplesPerSec =
+ * scored pairs per second), progress inside long epochs, evaluations and early stop.
+ */
+public final class NcfTraining {
+    private static final long PROGRESS_NANOS = 10_000_000_000L;
+
+    private NcfTraining() {
+    }
+
+    /**
+     * @param epochsRun       epochs trained
+     * @param bestEpoch       epoch of the best evaluated recall@20 (its parameters are the returned model's)
+     * @param lastLoss        mean BCE of the last epoch
+     * @param secondsPerEpoch mean training time of an epoch (without evaluation)
+     * @param finalEval       full-ranking metrics of the returned parameters
+     */
+    public record Outcome(int epochsRun, int bestEpoch, double lastLoss, double secondsPerEpoch, RankingReport finalEval) {
+    }
+
+    public static Outcome run(Backend backend, TrainTestSplit data, NcfConfig config, TrainingListener listener, int... ks) {
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        FullRankingEvaluator evaluator = new FullRankingEvaluator(backend, data.train(), data.test(), ks);
+        try (CsrMatrix r = data.train().toCsr();
+             NCF model = new NCF(backend, data.numUsers(), data.numItems(), config.gmfDim(), config.towerArray(),
+                     config.initStd(), config.seed())) {
+            return train(backend, model, new BprSampler(r), evaluator, config, l);
+        }
+    }
+
+    /** Trains {@code model} in place; evaluates with {@code evaluator} (every evalEvery epochs and after the last). */
+    public static Outcome train(Backend backend, NCF model, BprSampler sampler, FullRankingEvaluator evaluator,
+                                NcfConfig config, TrainingListener listener) {
+        int group = 1 + config.negatives();
+        int rowsPerBatch = Math.multiplyExact(config.batchSize(), group);
+        Random rnd = new Random(config.seed() ^ 0x9e3779b97f4a7c15L);
+        List<Matrix> params = model.parameters();
+        List<Matrix> best = new ArrayList<>();
+        float[] label = new float[rowsPerBatch];
+        for (int i = 0; i < rowsPerBatch; i += group) {
+            label[i] = 1f;
+        }
+        try (NCF.Batch batch = model.batch(rowsPerBatch);
+             NCF.Scorer scorer = model.scorer(config.scoreTileRows());
+             HostMatrix hostLabels = HostMatrix.of(rowsPerBatch, 1, label);
+             Matrix labels = backend.upload(hostLabels);
+             Matrix gradLogits = backend.allocate(rowsPerBatch, 1);
+             Matrix lossSum = backend.allocate(1, 1);
+             HostMatrix scalar = HostMatrix.zeros(1, 1);
+             Closer closer = new Closer(best)) {
+            for (Matrix p : params) {
+                best.add(backend.allocate(p.rows(), p.cols()));
+            }
+            long step = 0;
+            int bestEpoch = 0;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            int sinceBest = 0;
+            double lastLoss = Double.NaN;
+            double totalSeconds = 0;
+            RankingReport lastReport = null;
+            int lastReportEpoch = -1;
+            int epoch = 0;
+            while (epoch < config.epochs()) {
+                epoch++;
+                long t0 = System.nanoTime();
+                long lastProgress = t0;
+                BprSampler.Triples triples = sampler.sampleEpoch(rnd);
+                int n = triples.size();
+                int batches = (n + config.batchSize() - 1) / config.batchSize();
+                int pairs = Math.multiplyExact(batches, rowsPerBatch);
+                int[] us = new int[pairs];
+                int[] is = new int[pairs];
+                for (int j = 0; j < batches * config.batchSize(); j++) {
+                    int s = j % n;  // the last batch is completed with the epoch's first samples
+                    int u = triples.users()[s];
+                    int base = j * group;
+                    java.util.Arrays.fill(us, base, base + group, u);
+                    is[base] = triples.pos()[s];
+                    is[base + 1] = triples.neg()[s];
+                    for (int k = 2; k < group; k++) {
+                        is[base + k] = sampler.sampleNegative(u, rnd);
+                    }
+                }
+                backend.fill(lossSum, 0f);
+                try (IndexVector uv = backend.upload(us); IndexVector iv = backend.upload(is)) {
+                    for (int b = 0; b < batches; b++) {
+                        long from = (long) b * rowsPerBatch;
+                        try (IndexVector u = uv.slice(from, rowsPerBatch); IndexVector i = iv.slice(from, rowsPerBatch)) {
+                            Matrix logits = model.forward(batch, u, i);
+                            backend.logisticLossGrad(logits, labels, 1f / rowsPerBatch, gradLogits, lossSum);
+                            model.backward(batch, gradLogits);
+                            model.step(batch, config.lr(), config.l2(), ++step);
+                        }
+                        long now = System.nanoTime();
+                        if (now - lastProgress > PROGRESS_NANOS) {
+                            lastProgress = now;
+                            long done = from + rowsPerBatch;
+                            listener.onProgress(epoch, done, pairs, done / ((now - t0) / 1e9));
+                        }
+                    }
+                }
+                lastLoss = read(backend, lossSum, scalar) / pairs;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                totalSeconds += seconds;
+                listener.onEpoch(new TrainingListener.Epoch(epoch, config.epochs(), lastLoss, pairs / seconds, seconds,
+                        totalSeconds / epoch * (config.epochs() - epoch)));
+                if (!Double.isFinite(lastLoss)) {
+                    throw new IllegalStateException("NcfTraining: loss became " + lastLoss + " in epoch " + epoch
+                            + " (learning rate " + config.lr() + " too high?)");
+                }
+                boolean evaluate = config.evalEvery() > 0 ? epoch % config.evalEvery() == 0 || epoch == config.epochs()
+                        : epoch == config.epochs();
+                if (evaluate) {
+                    RankingReport report = evaluator.report(scorer);
+                    lastReport = report;
+                    lastReportEpoch = epoch;
+                    Map<String, Double> metrics = report.asMap();
+                    double value = metrics.getOrDefault("recall@20", Double.NaN);
+                    boolean improved = value > bestValue;
+                    if (improved) {
+                        bestValue = value;
+                        bestEpoch = epoch;
+                        sinceBest = 0;
+                        for (int p = 0; p < params.size(); p++) {
+                            backend.axpby(1f, params.get(p), 0f, best.get(p));
+                        }
+                    } else {
+                        sinceBest++;
+                    }
+                    listener.onEvaluation(epoch, metrics, improved);
+                    if (config.patience() > 0 && sinceBest >= config.patience()) {
+                        listener.onEarlyStop(epoch, bestEpoch);
+                        break;
+                    }
+                }
+            }
+            RankingReport finalReport;
+            if (bestEpoch > 0 && bestEpoch != epoch) {
+                for (int p = 0; p < params.size(); p++) { // restore the best evaluated parameters
+                    backend.axpby(1f, best.get(p), 0f, params.get(p));
+                }
+                model.parametersChanged();
+                finalReport = evaluator.report(scorer);
+            } else if (lastReportEpoch == epoch) {
+                finalReport = lastReport;
+            } else {
+                finalReport = evaluator.report(scorer);
+            }
+            backend.synchronize();
+            return new Outcome(epoch, bestEpoch, lastLoss, epoch == 0 ? 0 : totalSeconds / epoch, finalReport);
+        }
+    }
+
+    private static double read(Backend backend, Matrix m, HostMatrix scalar) {
+        backend.download(m, scalar);
+        return scalar.get(0, 0);
+    }
+
+    /** Closes the best-parameter copies however the run ends. */
+    private record Closer(List<Matrix> matrices) implements AutoCloseable {
+        @Override
+        public void close() {
+            matrices.forEach(Matrix::close);
+        }
+    }
+}

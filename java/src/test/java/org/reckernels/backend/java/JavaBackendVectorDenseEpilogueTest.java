@@ -1,0 +1,12 @@
+package org.reckernels.backend.java;
+
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.DenseEpilogueContract;
+
+/** The fused dense-layer epilogue on the Java backend with the vector kernels. */
+class JavaBackendVectorDenseEpilogueTest extends DenseEpilogueContract {
+    @Override
+    protected Backend backend() {
+        return TestBackends.VECTOR;
+    }
+}
