@@ -14,13 +14,13 @@ import org.reckernels.eval.BinaryMetrics;
 import org.reckernels.train.CtrTrainer;
 
 /**
- * {@code reckernels train fm [--samples N] [--epochs E] [--dim D] [--batch B] [--lr LR] [--seed S] [--save FILE]}:
+ * {@code reckernels train fm [--samples N] [--epochs E] [--dim D] [--batch B] [--lr LR] [--l2 L2] [--seed S] [--save FILE]}:
  * a factorization machine trained on the embedded synthetic planted-FM CTR data (39 fields), with progress per
  * epoch and held-out AUC / logloss compared with the planted (true) model's on the same samples.
  * ({@code --data FILE --format libsvm|criteo} is not implemented in this version and is rejected clearly.)
  */
 final class FmCommand {
-    private static final Set<String> OPTIONS = Set.of("data", "format", "samples", "epochs", "dim", "batch", "lr", "seed",
+    private static final Set<String> OPTIONS = Set.of("data", "format", "samples", "epochs", "dim", "batch", "lr", "l2", "seed",
             "save", "backend", "test-fraction");
 
     private FmCommand() {
@@ -46,7 +46,7 @@ final class FmCommand {
         CtrTrainer.Config d = CtrTrainer.Config.defaults(3);
         CtrTrainer.Config c = new CtrTrainer.Config(o.integer("epochs", 3), o.integer("batch", d.batch()),
                 o.integer("dim", d.dim()), SparseOptimizer.adagrad(o.number("lr", d.optimizer().lr()), d.optimizer().eps()),
-                d.initStd(), o.integer("seed", 2020));
+                o.number("l2", d.l2()), d.initStd(), o.integer("seed", 2020));
         Backends.Choice choice = Backends.open(o.string("backend", Backends.requestedKind()));
         try (Backend backend = choice.backend()) {
             out.println("backend: " + backend.name() + " (" + choice.reason() + ") on " + backend.info().device());
