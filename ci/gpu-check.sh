@@ -6,12 +6,18 @@
 # gpubench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
 # all-logs.tgz at the end (the device tool returns at most 8 files).
 # Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
+# Stages (GPU_CHECK_STAGES, default all): tests spmm train embedding ials fm — one device call
+# allows 10 minutes, so a run that would take longer is split, e.g.
+#   GPU_CHECK_STAGES="tests spmm" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm" bash ci/gpu-check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/.gpu/out}
 mkdir -p "$OUT/junit" "$OUT/results"
 summary="$OUT/summary.txt"; : > "$summary"
 say() { echo "$*" | tee -a "$summary"; }
+STAGES=" ${GPU_CHECK_STAGES:-all} "
+want() { [[ "$STAGES" == *" all "* || "$STAGES" == *" $1 "* ]]; }
+say "gpu-check: stages${STAGES% }"
 
 [[ -f .gpu/jre.txz && -d .gpu/lib ]] || { say "gpu-check: .gpu/jre.txz or .gpu/lib missing — run ci/gpu-bundle.sh first"; exit 2; }
 export RECKERNELS_COMMIT=$(cat .gpu/commit.txt 2>/dev/null || echo unknown)
@@ -46,6 +52,7 @@ testjar=$(ls .gpu/lib/reckernels-*-tests.jar | head -1)
 failed=0
 
 # 1. the gpu-tagged tests (they skip themselves without a GPU)
+if want tests; then
 "$JAVA" "${flags[@]}" -Dreckernels.cuda.sync=true -jar "$launcher" execute --class-path "$(ls .gpu/lib/*.jar | grep -v console-standalone | paste -sd: -)" \
     --scan-class-path "$testjar" --include-tag gpu --details=tree --disable-banner \
     --reports-dir "$OUT/junit" > "$OUT/junit.log" 2>&1
@@ -60,16 +67,21 @@ if [[ "${found:-0}" -eq 0 ]]; then
 elif [[ $junit_rc -ne 0 ]]; then
     failed=1; tail -40 "$OUT/junit.log"
 fi
+fi
 
 # 2. the GPU benchmarks, each configuration validated before it is timed
+# (GpuBench's "no GPU" line, when it ran, also turns the later stages off.)
+if want spmm; then
 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.GpuBench "$OUT/results" > "$OUT/gpubench.log" 2>&1
 bench_rc=$?
 grep -E '^(RESULT|WRONG|no GPU|baseline|device|GPU present)' "$OUT/gpubench.log" | tee -a "$summary"
 if [[ $bench_rc -ne 0 ]]; then failed=1; say "gpubench: FAILED rc=$bench_rc"; tail -40 "$OUT/gpubench.log"; fi
+fi
+gpu_runs() { [[ $gpu -ne 0 ]] && ! grep -qs '^no GPU' "$OUT/gpubench.log"; }
 
 # 3. training runs on Gowalla (carried in .gpu/data): CUDA and Java backends with the same seed
 #    (their loss curves must agree), and the PyTorch reference recipe for the time per epoch.
-if [[ $gpu -ne 0 && -f .gpu/data/gowalla/train.txt ]] && ! grep -q '^no GPU' "$OUT/gpubench.log"; then
+if want train && gpu_runs && [[ -f .gpu/data/gowalla/train.txt ]]; then
     for kind in cuda java; do
         timeout 240 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.TrainRun lightgcn .gpu/data/gowalla 5 5 \
             "$OUT/results" "$kind" > "$OUT/train-$kind.log" 2>&1
@@ -86,6 +98,38 @@ if [[ $gpu -ne 0 && -f .gpu/data/gowalla/train.txt ]] && ! grep -q '^no GPU' "$O
     fi
 fi
 
+# 4. embedding bag forward / backward + row-wise Adagrad vs torch.nn.functional.embedding_bag
+if want embedding && gpu_runs; then
+    torch_json="$OUT/results/embedding-bag-torch.jsonl"
+    if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+        timeout 200 python3 bench/reference/embedding_bag_torch.py "$torch_json" > "$OUT/embedding-torch.log" 2>&1
+        say "embedding bag (pytorch): rc=$?"
+    else
+        say "embedding bag (pytorch): skipped, no torch with CUDA"
+    fi
+    timeout 200 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.GpuEmbeddingBench "$OUT/results" "$torch_json" \
+        > "$OUT/embedding.log" 2>&1
+    rc=$?
+    grep -E '^(RESULT|WRONG|OK|device)' "$OUT/embedding.log" | tee -a "$summary"
+    if [[ $rc -ne 0 ]]; then failed=1; say "embedding bench: FAILED rc=$rc"; tail -30 "$OUT/embedding.log"; fi
+fi
+
+# 5. iALS sweeps on Gowalla (the issue's "report the GPU time"), and FM training samples/s on CUDA
+if want ials && gpu_runs && [[ -f .gpu/data/gowalla/train.txt ]]; then
+    timeout 200 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.TrainRun ials .gpu/data/gowalla 10 0 \
+        "$OUT/results" cuda > "$OUT/train-ials.log" 2>&1
+    rc=$?
+    say "train ials (cuda): rc=$rc $(tail -2 "$OUT/train-ials.log" | paste -sd' ' -)"
+    if [[ $rc -ne 0 ]]; then failed=1; tail -30 "$OUT/train-ials.log"; fi
+fi
+if want fm && gpu_runs; then
+    timeout 200 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.CtrBench 1000000 3 "$OUT/results" cuda \
+        > "$OUT/train-fm.log" 2>&1
+    rc=$?
+    say "train fm (cuda): rc=$rc $(tail -2 "$OUT/train-fm.log" | paste -sd' ' -)"
+    if [[ $rc -ne 0 ]]; then failed=1; tail -30 "$OUT/train-fm.log"; fi
+fi
+
 # The device tool brings back at most 8 files from $OUT: pack everything but the summary into one.
 finish() {
     (cd "$OUT" && tar -czf all-logs.tgz --exclude=all-logs.tgz --exclude=summary.txt . 2>/dev/null \
@@ -93,7 +137,7 @@ finish() {
 }
 if [[ $failed -ne 0 ]]; then say "gpu-check: FAILED"; finish; exit 1; fi
 finish
-if [[ $gpu -eq 0 ]] || grep -q '^no GPU' "$OUT/gpubench.log"; then
+if ! gpu_runs; then
     say "no GPU: gpu tests skipped"
     exit 0
 fi

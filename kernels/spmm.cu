@@ -4,6 +4,9 @@
 //   Y = A · X                                   (rk_spmm_csr_f32_*)
 //   Y = A · X  and  ACC = ACC + alpha · Y        (rk_spmm_acc_csr_f32_*, the fused layer
 //                                                combination of LightGCN propagation)
+//   Y = A · X,  SUM = Y + X,  BI = Y ⊙ X         (rk_spmm_bi_csr_f32_*, NGCF's propagation with
+//                                                its bi-interaction; A square, X row r pairs
+//                                                with Y row r)
 //
 //   A  (n_rows × n_cols) sparse, CSR:
 //        row_ptr  (n_rows + 1)  int64, row_ptr[0] = 0, non-decreasing, row_ptr[n_rows] = nnz
@@ -36,6 +39,11 @@
 // which would read Y and ACC and write ACC):
 //   rk_spmm_acc_csr_f32_v4g8, _v4g16, _v4g32, _v1g32
 //     (row_ptr, col_idx, values, x, y, n_rows, d, float alpha, float* acc)
+// and the bi-interaction forms (one read of X's own row, two extra writes, instead of three
+// elementwise passes that would read Y and X again):
+//   rk_spmm_bi_csr_f32_v4g8, _v4g16, _v4g32, _v1g32
+//     (row_ptr, col_idx, values, x, y, n_rows, d, float* sum, float* bi)
+//     SUM, BI: (n_rows × d), 16-byte aligned for v4, distinct from each other, X and Y.
 //
 // Launch contract (the Java launcher checks these; the kernel does not):
 //   blockDim = (256, 1, 1); rows per block = 256 / G;
@@ -71,11 +79,16 @@ namespace spmm {
 // (grid tail) skip the loop entirely and run no shuffle; their lanes are never named in another
 // group's mask.
 //
-// ACC = true adds the epilogue acc_row[col] = fmaf(alpha, y, acc_row[col]) next to the store of
-// Y (same lane, same columns: no synchronisation needed). ACC = false is the plain SpMM; the
-// epilogue is `if constexpr`, so its code is exactly what it was before ACC existed (alpha and
-// acc are then unused, nullptr by convention).
-template <int G, int VEC, bool ACC>
+// The epilogue EPI runs next to the store of Y (same lane, same columns: no synchronisation):
+//   kPlain: none (alpha, acc_out, sum_out, bi_out unused, nullptr by convention);
+//   kAcc:   acc_row[col] = fmaf(alpha, y, acc_row[col]);
+//   kBi:    sum_row[col] = y + x_row[col],  bi_row[col] = y * x_row[col]  (x_row = X's row `row`).
+// Each is `if constexpr`, so the plain kernel's code is what it was before the epilogues existed.
+constexpr int kPlain = 0;
+constexpr int kAcc = 1;
+constexpr int kBi = 2;
+
+template <int G, int VEC, int EPI>
 RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
                         const int* __restrict__ col_idx,
                         const float* __restrict__ values,
@@ -84,7 +97,9 @@ RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
                         int n_rows,
                         int d,
                         float alpha,
-                        float* __restrict__ acc_out) {
+                        float* __restrict__ acc_out,
+                        float* __restrict__ sum_out = nullptr,
+                        float* __restrict__ bi_out = nullptr) {
     static_assert(VEC == 1 || VEC == 4, "VEC must be 1 or 4");
     constexpr int kColsPerPass = VEC * G;
 
@@ -99,8 +114,11 @@ RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
         const long long start = row_ptr[row];
         const long long end = row_ptr[row + 1];
         float* __restrict__ y_row = y + row * d;
-        // Only dereferenced when ACC (acc_out is nullptr otherwise).
-        float* __restrict__ acc_row = ACC ? acc_out + row * d : nullptr;
+        // Only dereferenced by their epilogue (the pointers are nullptr otherwise).
+        float* __restrict__ acc_row = EPI == kAcc ? acc_out + row * d : nullptr;
+        float* __restrict__ sum_row = EPI == kBi ? sum_out + row * d : nullptr;
+        float* __restrict__ bi_row = EPI == kBi ? bi_out + row * d : nullptr;
+        const float* __restrict__ x_row = x + row * d;  // kBi: X's own row (A is square)
 
         for (int c0 = 0; c0 < d; c0 += kColsPerPass) {
             const int col = c0 + VEC * lane;  // first column this lane owns in this pass
@@ -141,7 +159,18 @@ RK_DEVICE void csr_rows(const long long* __restrict__ row_ptr,
                 } else {
                     y_row[col] = acc.x;
                 }
-                if constexpr (ACC) {
+                if constexpr (EPI == kBi) {
+                    if constexpr (VEC == 4) {
+                        const float4 e = load_f4(x_row + col);
+                        store_f4(sum_row + col, make_float4(acc.x + e.x, acc.y + e.y, acc.z + e.z, acc.w + e.w));
+                        store_f4(bi_row + col, make_float4(acc.x * e.x, acc.y * e.y, acc.z * e.z, acc.w * e.w));
+                    } else {
+                        const float e = __ldg(x_row + col);
+                        sum_row[col] = acc.x + e;
+                        bi_row[col] = acc.x * e;
+                    }
+                }
+                if constexpr (EPI == kAcc) {
                     // Plain (coherent) load: acc is written by this kernel. Each element is
                     // read and written by exactly one lane.
                     if constexpr (VEC == 4) {
@@ -169,28 +198,28 @@ extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v4g8(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
                      const float* __restrict__ values, const float* __restrict__ x,
                      float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<8, 4, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
+    rk::spmm::csr_rows<8, 4, rk::spmm::kPlain>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v4g16(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
                       const float* __restrict__ values, const float* __restrict__ x,
                       float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<16, 4, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
+    rk::spmm::csr_rows<16, 4, rk::spmm::kPlain>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v4g32(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
                       const float* __restrict__ values, const float* __restrict__ x,
                       float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<32, 4, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
+    rk::spmm::csr_rows<32, 4, rk::spmm::kPlain>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
 rk_spmm_csr_f32_v1g32(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,
                       const float* __restrict__ values, const float* __restrict__ x,
                       float* __restrict__ y, int n_rows, int d) {
-    rk::spmm::csr_rows<32, 1, false>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
+    rk::spmm::csr_rows<32, 1, rk::spmm::kPlain>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f, nullptr);
 }
 
 // Accumulating forms: Y = A·X and ACC += alpha·Y (see the header).
@@ -200,7 +229,7 @@ rk_spmm_acc_csr_f32_v4g8(const long long* __restrict__ row_ptr, const int* __res
                          const float* __restrict__ values, const float* __restrict__ x,
                          float* __restrict__ y, int n_rows, int d, float alpha,
                          float* __restrict__ acc) {
-    rk::spmm::csr_rows<8, 4, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+    rk::spmm::csr_rows<8, 4, rk::spmm::kAcc>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
@@ -208,7 +237,7 @@ rk_spmm_acc_csr_f32_v4g16(const long long* __restrict__ row_ptr, const int* __re
                           const float* __restrict__ values, const float* __restrict__ x,
                           float* __restrict__ y, int n_rows, int d, float alpha,
                           float* __restrict__ acc) {
-    rk::spmm::csr_rows<16, 4, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+    rk::spmm::csr_rows<16, 4, rk::spmm::kAcc>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
@@ -216,7 +245,7 @@ rk_spmm_acc_csr_f32_v4g32(const long long* __restrict__ row_ptr, const int* __re
                           const float* __restrict__ values, const float* __restrict__ x,
                           float* __restrict__ y, int n_rows, int d, float alpha,
                           float* __restrict__ acc) {
-    rk::spmm::csr_rows<32, 4, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+    rk::spmm::csr_rows<32, 4, rk::spmm::kAcc>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
 }
 
 extern "C" __global__ void __launch_bounds__(256, 4)
@@ -224,5 +253,20 @@ rk_spmm_acc_csr_f32_v1g32(const long long* __restrict__ row_ptr, const int* __re
                           const float* __restrict__ values, const float* __restrict__ x,
                           float* __restrict__ y, int n_rows, int d, float alpha,
                           float* __restrict__ acc) {
-    rk::spmm::csr_rows<32, 1, true>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
+    rk::spmm::csr_rows<32, 1, rk::spmm::kAcc>(row_ptr, col_idx, values, x, y, n_rows, d, alpha, acc);
 }
+
+// Bi-interaction forms: Y = A·X, SUM = Y + X, BI = Y ⊙ X (see the header).
+#define RK_SPMM_BI_ENTRY(NAME, G, VEC)                                                              \
+    extern "C" __global__ void __launch_bounds__(256, 4)                                           \
+    NAME(const long long* __restrict__ row_ptr, const int* __restrict__ col_idx,                   \
+         const float* __restrict__ values, const float* __restrict__ x, float* __restrict__ y,     \
+         int n_rows, int d, float* __restrict__ sum, float* __restrict__ bi) {                     \
+        rk::spmm::csr_rows<G, VEC, rk::spmm::kBi>(row_ptr, col_idx, values, x, y, n_rows, d, 0.f,  \
+                                                  nullptr, sum, bi);                               \
+    }
+
+RK_SPMM_BI_ENTRY(rk_spmm_bi_csr_f32_v4g8, 8, 4)
+RK_SPMM_BI_ENTRY(rk_spmm_bi_csr_f32_v4g16, 16, 4)
+RK_SPMM_BI_ENTRY(rk_spmm_bi_csr_f32_v4g32, 32, 4)
+RK_SPMM_BI_ENTRY(rk_spmm_bi_csr_f32_v1g32, 32, 1)

@@ -36,6 +36,14 @@ public interface Backend extends AutoCloseable {
     SparseMatrix upload(CsrMatrix src);
 
     /**
+     * The normalised bipartite adjacency Â = D^-1/2 A D^-1/2 of the interactions R (users x items),
+     * as {@link org.reckernels.graph.NormalizedAdjacency#build} defines it (same entries, same
+     * order), built where this backend computes: on the host for the Java backend, on the device
+     * (CUB sort + scan) for CUDA, which uploads only R.
+     */
+    SparseMatrix normalizedAdjacency(CsrMatrix interactions);
+
+    /**
      * Sparse × dense: {@code Y = A·X}.
      * <pre>A: (m x k) CSR,  X: (k x d) dense,  Y: (m x d) dense, overwritten</pre>
      * Rows of A without entries give zero rows of Y. X and Y must be distinct.
@@ -51,6 +59,17 @@ public interface Backend extends AutoCloseable {
      * Y, ACC and X must be pairwise distinct matrices.
      */
     void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc);
+
+    /**
+     * NGCF propagation with its bi-interaction fused into the SpMM epilogue:
+     * <pre>
+     *   SIDE = A·X,   SUM = SIDE + X,   BI = SIDE ⊙ X
+     *   A: (n x n) CSR;  X, SIDE, SUM, BI: (n x d), pairwise distinct
+     * </pre>
+     * One pass instead of spmm + axpby + axpby + hadamard: SUM and BI are written from the
+     * registers (CUDA) or the cache-resident block (Java) that hold SIDE, reading row r of X once.
+     */
+    void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi);
 
     /**
      * Dense GEMM, row-major: {@code C = alpha·op(A)·op(B) + beta·C} where op transposes when asked.

@@ -185,11 +185,9 @@ public final class NGCF implements EmbeddingModel {
         backend.copyColumns(ego, 0, fin, 0, dim);
         Matrix prev = ego;
         for (int l = 1; l <= layers; l++) {
-            backend.spmm(adjacency, prev, side[l]);
-            backend.axpby(1f, prev, 0f, x);
-            backend.axpby(1f, side[l], 1f, x);                 // x = side + E
+            // side = Â·E, x = side + E, y = side ⊙ E in one pass (the bi-interaction fused into the SpMM)
+            backend.spmmBiInteraction(adjacency, prev, side[l], x, y);
             backend.gemm(false, false, 1f, x, w1[l], 0f, pre[l]);
-            backend.hadamard(1f, prev, side[l], 0f, y);         // y = E ⊙ side
             backend.gemm(false, false, 1f, y, w2[l], 1f, pre[l]);
             backend.addBias(pre[l], b1[l]);
             backend.addBias(pre[l], b2[l]);

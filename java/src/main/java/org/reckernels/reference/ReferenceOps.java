@@ -61,6 +61,20 @@ public final class ReferenceOps {
         }
     }
 
+    /** {@code SIDE = A·X, SUM = SIDE + X, BI = SIDE ⊙ X}; SIDE summed in double, rounded once. */
+    public static void spmmBiInteraction(CsrMatrix a, HostMatrix x, HostMatrix side, HostMatrix sum, HostMatrix bi) {
+        Shapes.checkSpmmBiInteraction(a, x, side, sum, bi);
+        spmm(a, x, side);
+        for (long r = 0; r < x.rows(); r++) {
+            for (long j = 0; j < x.cols(); j++) {
+                float s = side.get(r, j);
+                float e = x.get(r, j);
+                sum.set(r, j, s + e);
+                bi.set(r, j, s * e);
+            }
+        }
+    }
+
     /** {@code C = alpha·op(A)·op(B) + beta·C}; beta = 0 ignores C's contents. */
     public static void gemm(boolean transA, boolean transB, float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c) {
         long[] mnk = Shapes.checkGemm(transA, transB, a, b, c);

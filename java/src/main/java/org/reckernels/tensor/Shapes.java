@@ -57,6 +57,35 @@ public final class Shapes {
         }
     }
 
+    /**
+     * Checks the NGCF propagation {@code SIDE = A·X, SUM = SIDE + X, BI = SIDE ⊙ X}: A square
+     * (n x n), X, SIDE, SUM, BI all (n x d) and pairwise distinct.
+     */
+    public static void checkSpmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi) {
+        checkSpmm("spmmBiInteraction", a, x, side);
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("spmmBiInteraction: A is " + a.rows() + "x" + a.cols()
+                    + "; the bi-interaction pairs row r of A·X with row r of X, so A must be square");
+        }
+        Matrix[] outs = {side, sum, bi};
+        String[] names = {"SIDE", "SUM", "BI"};
+        for (int i = 0; i < outs.length; i++) {
+            if (outs[i].rows() != x.rows() || outs[i].cols() != x.cols()) {
+                throw new IllegalArgumentException("spmmBiInteraction: " + names[i] + " is " + outs[i].shape() + " but X is "
+                        + x.shape());
+            }
+            if (outs[i] == x) {
+                throw new IllegalArgumentException("spmmBiInteraction: " + names[i] + " must not be X (X is read by other rows)");
+            }
+            for (int j = 0; j < i; j++) {
+                if (outs[i] == outs[j]) {
+                    throw new IllegalArgumentException("spmmBiInteraction: " + names[j] + " and " + names[i]
+                            + " must be different matrices");
+                }
+            }
+        }
+    }
+
     /** Checks {@code c = alpha·op(a)·op(b) + beta·c} and returns {m, n, k}. */
     public static long[] checkGemm(boolean transA, boolean transB, Matrix a, Matrix b, Matrix c) {
         long m = transA ? a.cols() : a.rows();

@@ -5,7 +5,6 @@ import org.reckernels.backend.Backend;
 import org.reckernels.data.TrainTestSplit;
 import org.reckernels.eval.FullRankingEvaluator;
 import org.reckernels.eval.RankingReport;
-import org.reckernels.graph.NormalizedAdjacency;
 import org.reckernels.model.EmbeddingModel;
 import org.reckernels.model.LightGCN;
 import org.reckernels.model.NGCF;
@@ -37,8 +36,7 @@ public final class GraphTraining {
         int items = data.numItems();
         FullRankingEvaluator evaluator = new FullRankingEvaluator(backend, data.train(), data.test(), ks);
         try (CsrMatrix r = data.train().toCsr();
-             CsrMatrix adjHost = NormalizedAdjacency.build(r);
-             SparseMatrix adj = backend.upload(adjHost);
+             SparseMatrix adj = backend.normalizedAdjacency(r);
              EmbeddingModel m = build(backend, adj, users, items, model)) {
             BprSampler sampler = new BprSampler(r);
             BprTrainer.Result result = new BprTrainer(backend, config, listener).train(m, sampler,

@@ -309,6 +309,94 @@ public abstract class SpmmContract {
         }
     }
 
+    /**
+     * spmmBiInteraction with SIDE, SUM and BI poisoned with NaN, against {@link ReferenceOps}:
+     * SIDE = A·X, SUM = SIDE + X, BI = SIDE ⊙ X, each within the rounding room of |A|·|X|.
+     */
+    protected void checkBiInteraction(CsrMatrix a, int d, long seed, String what) {
+        long n = a.rows();
+        try (HostMatrix x = TestMatrices.dense(n, d, seed);
+             HostMatrix side = HostMatrix.zeros(n, d);
+             HostMatrix sum = HostMatrix.zeros(n, d);
+             HostMatrix bi = HostMatrix.zeros(n, d);
+             HostMatrix magnitude = HostMatrix.zeros(n, d);
+             HostMatrix gotSide = HostMatrix.zeros(n, d);
+             HostMatrix gotSum = HostMatrix.zeros(n, d);
+             HostMatrix gotBi = HostMatrix.zeros(n, d)) {
+            ReferenceOps.spmmBiInteraction(a, x, side, sum, bi);
+            try (CsrMatrix absA = abs(a); HostMatrix absX = abs(x)) {
+                ReferenceOps.spmm(absA, absX, magnitude);
+            }
+            gotSide.fill(Float.NaN);
+            Backend b = backend();
+            try (SparseMatrix da = b.upload(a); Matrix dx = b.upload(x); Matrix ds = b.upload(gotSide);
+                 Matrix dsum = b.upload(gotSide); Matrix dbi = b.upload(gotSide)) {
+                b.spmmBiInteraction(da, dx, ds, dsum, dbi);
+                b.download(ds, gotSide);
+                b.download(dsum, gotSum);
+                b.download(dbi, gotBi);
+            }
+            String where = " [" + b.name() + ", " + a + ", d=" + d + ", seed=" + seed + "]";
+            double rel = 1e-5 * Math.sqrt(maxDegree(a) + 1.0);
+            Assertions2.assertClose(side, gotSide, magnitude, rel, 1e-6, what + ": SIDE" + where);
+            float[] m = magnitude.toArray();
+            float[] xs = x.toArray();
+            float[] sumRoom = new float[m.length];
+            float[] biRoom = new float[m.length];
+            for (int i = 0; i < m.length; i++) {
+                sumRoom[i] = m[i] + Math.abs(xs[i]);
+                biRoom[i] = m[i] * Math.abs(xs[i]);
+            }
+            try (HostMatrix sumMagnitude = HostMatrix.of(n, d, sumRoom); HostMatrix biMagnitude = HostMatrix.of(n, d, biRoom)) {
+                Assertions2.assertClose(sum, gotSum, sumMagnitude, rel, 1e-6, what + ": SUM" + where);
+                Assertions2.assertClose(bi, gotBi, biMagnitude, rel, 1e-6, what + ": BI" + where);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "d={0}")
+    @ValueSource(ints = {1, 3, 4, 32, 64, 65, 128, 257})
+    void biInteractionOnSquareGraphs(int d) {
+        long seed = 8000L + d;
+        try (CsrMatrix a = TestMatrices.uniform(300, 300, 6.0, false, seed)) {
+            checkBiInteraction(a, d, seed, "bi-interaction random");
+        }
+        try (CsrMatrix a = TestMatrices.powerLaw(500, 500, 400, seed)) {
+            checkBiInteraction(a, d, seed + 1, "bi-interaction power law");
+        }
+        int[] degrees = new int[150]; // empty rows (SIDE = 0, SUM = X, BI = 0) and duplicate columns
+        for (int r = 0; r < degrees.length; r += 3) {
+            degrees[r] = 1 + r % 40;
+        }
+        try (CsrMatrix a = TestMatrices.withDegrees(degrees, 150, true, new Random(seed))) {
+            checkBiInteraction(a, d, seed + 2, "bi-interaction empty rows, unit values");
+        }
+    }
+
+    @Test
+    void biInteractionRejectsNonSquareAndAliasing() {
+        Backend b = backend();
+        try (CsrMatrix rect = TestMatrices.uniform(20, 30, 3.0, false, 1);
+             CsrMatrix square = TestMatrices.uniform(20, 20, 3.0, false, 2);
+             SparseMatrix dr = b.upload(rect);
+             SparseMatrix dq = b.upload(square);
+             Matrix x30 = b.allocate(30, 4);
+             Matrix x = b.allocate(20, 4);
+             Matrix s = b.allocate(20, 4);
+             Matrix sum = b.allocate(20, 4);
+             Matrix bi = b.allocate(20, 4)) {
+            IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmBiInteraction(dr, x30, s, sum, bi));
+            assertTrue(e1.getMessage().contains("square"), e1.getMessage());
+            IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmBiInteraction(dq, x, s, s, bi));
+            assertTrue(e2.getMessage().contains("SIDE") && e2.getMessage().contains("SUM"), e2.getMessage());
+            IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class,
+                    () -> b.spmmBiInteraction(dq, x, s, sum, x));
+            assertTrue(e3.getMessage().contains("BI") && e3.getMessage().contains("X"), e3.getMessage());
+        }
+    }
+
     static CsrMatrix abs(CsrMatrix a) {
         long[] ptr = new long[Math.toIntExact(a.rows() + 1)];
         int[] ci = new int[Math.toIntExact(a.nnz())];

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.reckernels.tensor.CsrMatrix;
+import org.reckernels.tensor.SparseMatrix;
 import org.reckernels.testing.TestMatrices;
 
 class NormalizedAdjacencyTest {
@@ -34,6 +35,21 @@ class NormalizedAdjacencyTest {
                 for (long k = a.rowStart(row) + 1; k < a.rowEnd(row); k++) {
                     assertEquals(true, a.col(k - 1) <= a.col(k), "row " + row);
                 }
+            }
+        }
+    }
+
+    @Test
+    void javaBackendBuildsTheSameMatrixAndHandsOverOwnership() {
+        try (CsrMatrix r = TestMatrices.powerLaw(400, 250, 200, 3);
+             CsrMatrix expected = NormalizedAdjacency.build(r);
+             org.reckernels.backend.java.JavaBackend backend = new org.reckernels.backend.java.JavaBackend();
+             SparseMatrix a = backend.normalizedAdjacency(r)) {
+            CsrMatrix actual = (CsrMatrix) a;
+            assertEquals(expected.nnz(), actual.nnz());
+            for (long k = 0; k < expected.nnz(); k++) {
+                assertEquals(expected.col(k), actual.col(k));
+                assertEquals(expected.value(k), actual.value(k));
             }
         }
     }

@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
     private final RowPtrBuilder rowPtr;
     private final TrainingLauncher training;
     private final NgcfLauncher ngcf;
+    private final AdjacencyBuilder adjacency;
     private boolean closed;
 
     private CudaBackend(CudaContext ctx, KernelModule module) {
@@ -50,6 +51,7 @@ public final class CudaBackend implements Backend {
         this.rowPtr = new RowPtrBuilder(ctx);
         this.training = new TrainingLauncher(ctx, module);
         this.ngcf = new NgcfLauncher(ctx, module);
+        this.adjacency = new AdjacencyBuilder(ctx, module);
     }
 
     /**
@@ -107,6 +109,14 @@ public final class CudaBackend implements Backend {
         details.put("sync after launch", Boolean.toString(ctx.syncAfterLaunch()));
         String blas = gemm.cublasSource();
         details.put("cublas", blas == null ? "not loaded yet (loads on first gemm)" : blas);
+        return new BackendInfo(name(), f.name(), module.present(kernelEntryPoints()), details);
+    }
+
+    /**
+     * Every entry point the launchers call, one list per launcher (KernelEntryPointsTest checks on
+     * CPU that the built fatbin holds each one, so a misspelt name fails CI rather than a GPU run).
+     */
+    static java.util.List<String> kernelEntryPoints() {
         java.util.List<String> entries = new java.util.ArrayList<>(SpmmLauncher.entryPoints());
         entries.addAll(TrainingLauncher.entryPoints());
         entries.addAll(NgcfLauncher.entryPoints());
@@ -114,7 +124,8 @@ public final class CudaBackend implements Backend {
         entries.addAll(FmLauncher.entryPoints());
         entries.addAll(SgnsLauncher.entryPoints());
         entries.addAll(IalsLauncher.entryPoints());
-        return new BackendInfo(name(), f.name(), module.present(entries), details);
+        entries.addAll(AdjacencyBuilder.entryPoints());
+        return entries;
     }
 
     /** The device's name, e.g. "NVIDIA H100 80GB HBM3". */
@@ -168,6 +179,12 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public SparseMatrix normalizedAdjacency(CsrMatrix interactions) {
+        ctx.makeCurrent();
+        return adjacency.build(this, interactions);
+    }
+
+    @Override
     public void spmm(SparseMatrix a, Matrix x, Matrix y) {
         spmm(a, x, y, null);
     }
@@ -185,6 +202,23 @@ public final class CudaBackend implements Backend {
     @Override
     public void spmmAccumulate(SparseMatrix a, Matrix x, Matrix y, float alpha, Matrix acc) {
         spmmAccumulate(a, x, y, alpha, acc, null);
+    }
+
+    @Override
+    public void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi) {
+        spmmBiInteraction(a, x, side, sum, bi, null);
+    }
+
+    /** The bi-interaction SpMM with a forced kernel variant (tests); {@code variant == null} chooses. */
+    void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi, SpmmLauncher.Variant variant) {
+        Shapes.checkSpmmBiInteraction(a, x, side, sum, bi);
+        DeviceCsr da = ownSparse(a, "spmmBiInteraction", "A");
+        DeviceMatrix dx = own(x, "spmmBiInteraction", "X");
+        DeviceMatrix ds = own(side, "spmmBiInteraction", "SIDE");
+        DeviceMatrix dsum = own(sum, "spmmBiInteraction", "SUM");
+        DeviceMatrix dbi = own(bi, "spmmBiInteraction", "BI");
+        ctx.makeCurrent();
+        spmm.launchBi(da, dx, ds, dsum, dbi, variant);
     }
 
     /** The fused SpMM with a forced kernel variant (tests); {@code variant == null} chooses as {@link #spmm} does. */

@@ -1,5 +1,11 @@
 package org.reckernels.backend.cuda;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.SparseMatrix;
 
@@ -22,10 +28,15 @@ final class DeviceCsr implements SparseMatrix {
     private final DeviceBuffer values; // null when unit values
 
     private DeviceCsr(CudaBackend owner, CsrMatrix src, DeviceBuffer rowPtr, DeviceBuffer colIdx, DeviceBuffer values) {
+        this(owner, src.rows(), src.cols(), src.nnz(), rowPtr, colIdx, values);
+    }
+
+    private DeviceCsr(CudaBackend owner, long rows, long cols, long nnz, DeviceBuffer rowPtr, DeviceBuffer colIdx,
+                      DeviceBuffer values) {
         this.owner = owner;
-        this.rows = src.rows();
-        this.cols = src.cols();
-        this.nnz = src.nnz();
+        this.rows = rows;
+        this.cols = cols;
+        this.nnz = nnz;
         this.rowPtr = rowPtr;
         this.colIdx = colIdx;
         this.values = values;
@@ -57,6 +68,33 @@ final class DeviceCsr implements SparseMatrix {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Takes ownership of CSR arrays built on the device (e.g. by {@link AdjacencyBuilder}); the
+     * builder guarantees what {@link CsrMatrix} validation guarantees on the host.
+     */
+    static DeviceCsr adopt(CudaBackend owner, long rows, long cols, long nnz, DeviceBuffer rowPtr, DeviceBuffer colIdx,
+                           DeviceBuffer values) {
+        return new DeviceCsr(owner, rows, cols, nnz, rowPtr, colIdx, values);
+    }
+
+    /** A host copy (tests and diagnostics): waits for pending work, then validates as any CsrMatrix. */
+    CsrMatrix toHost() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rp = arena.allocate(JAVA_LONG, rows + 1);
+            MemorySegment ci = arena.allocate(JAVA_INT, Math.max(nnz, 1));
+            rowPtr.copyToHost(rp);
+            colIdx.copyToHost(ci.asSlice(0, nnz * Integer.BYTES));
+            float[] vals = null;
+            if (values != null) {
+                MemorySegment vs = arena.allocate(JAVA_FLOAT, Math.max(nnz, 1));
+                values.copyToHost(vs.asSlice(0, nnz * Float.BYTES));
+                vals = vs.asSlice(0, nnz * Float.BYTES).toArray(JAVA_FLOAT);
+            }
+            return CsrMatrix.of(rows, cols, rp.toArray(JAVA_LONG),
+                    ci.asSlice(0, nnz * Integer.BYTES).toArray(JAVA_INT), vals);
         }
     }
 

@@ -1,6 +1,6 @@
 package org.reckernels.backend.cuda;
 
-import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static org.reckernels.backend.cuda.Launch.ptr;
 
 import java.util.List;
 import jcuda.Pointer;
@@ -85,14 +85,8 @@ final class FmLauncher {
         return Pointer.to(new int[] {v});
     }
 
-    private static Pointer ptr(long address) {
-        return Pointer.to(new long[] {address});
-    }
 
     private void launch(String entry, int grid, Pointer... args) {
-        CudaException.check(cuLaunchKernel(module.function(entry), grid, 1, 1, TrainingLauncher.BLOCK, 1, 1, 0,
-                ctx.stream(), Pointer.to(args), null), "cuLaunchKernel(" + entry + ")", "grid " + grid + ", block "
-                + TrainingLauncher.BLOCK);
-        ctx.afterLaunch(entry);
+        Launch.run(ctx, module, entry, grid, TrainingLauncher.BLOCK, args);
     }
 }

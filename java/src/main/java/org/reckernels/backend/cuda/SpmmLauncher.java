@@ -41,21 +41,24 @@ final class SpmmLauncher {
 
     /** The kernel variants: G lanes per row, VEC floats per lane per pass. */
     enum Variant {
-        V4G8("rk_spmm_csr_f32_v4g8", "rk_spmm_acc_csr_f32_v4g8", 8, 4),
-        V4G16("rk_spmm_csr_f32_v4g16", "rk_spmm_acc_csr_f32_v4g16", 16, 4),
-        V4G32("rk_spmm_csr_f32_v4g32", "rk_spmm_acc_csr_f32_v4g32", 32, 4),
-        V1G32("rk_spmm_csr_f32_v1g32", "rk_spmm_acc_csr_f32_v1g32", 32, 1);
+        V4G8("rk_spmm_csr_f32_v4g8", "rk_spmm_acc_csr_f32_v4g8", "rk_spmm_bi_csr_f32_v4g8", 8, 4),
+        V4G16("rk_spmm_csr_f32_v4g16", "rk_spmm_acc_csr_f32_v4g16", "rk_spmm_bi_csr_f32_v4g16", 16, 4),
+        V4G32("rk_spmm_csr_f32_v4g32", "rk_spmm_acc_csr_f32_v4g32", "rk_spmm_bi_csr_f32_v4g32", 32, 4),
+        V1G32("rk_spmm_csr_f32_v1g32", "rk_spmm_acc_csr_f32_v1g32", "rk_spmm_bi_csr_f32_v1g32", 32, 1);
 
         /** The plain kernel, Y = A·X. */
         final String entry;
         /** The accumulating kernel, Y = A·X and ACC += alpha·Y. */
         final String accEntry;
+        /** The bi-interaction kernel, Y = A·X, SUM = Y + X, BI = Y ⊙ X. */
+        final String biEntry;
         final int lanesPerRow;
         final int vec;
 
-        Variant(String entry, String accEntry, int lanesPerRow, int vec) {
+        Variant(String entry, String accEntry, String biEntry, int lanesPerRow, int vec) {
             this.entry = entry;
             this.accEntry = accEntry;
+            this.biEntry = biEntry;
             this.lanesPerRow = lanesPerRow;
             this.vec = vec;
         }
@@ -85,6 +88,9 @@ final class SpmmLauncher {
         }
         for (Variant v : Variant.values()) {
             names.add(v.accEntry);
+        }
+        for (Variant v : Variant.values()) {
+            names.add(v.biEntry);
         }
         return names;
     }
@@ -142,15 +148,8 @@ final class SpmmLauncher {
      */
     void launch(DeviceCsr a, DeviceMatrix x, DeviceMatrix y, float alpha, DeviceMatrix acc, Variant forced) {
         String op = acc == null ? "spmm" : "spmmAccumulate";
-        long nRowsL = a.rows();
-        long dL = x.cols();
-        if (nRowsL > Integer.MAX_VALUE - 1) {
-            throw new IllegalArgumentException(op + ": A has " + nRowsL + " rows; the kernels take at most "
-                    + (Integer.MAX_VALUE - 1));
-        }
-        checkWidth(op, dL);
-        int nRows = (int) nRowsL;
-        int d = (int) dL;
+        int nRows = rowsFor(op, a);
+        int d = widthFor(op, x);
         if (nRows == 0 || d == 0) {
             return;
         }
@@ -184,8 +183,63 @@ final class SpmmLauncher {
                         Pointer.to(new int[] {d}),
                         Pointer.to(new float[] {alpha}),
                         Pointer.to(new long[] {accAddr}));
+        run(entry, grid, nRows, d, params);
+    }
+
+    /** A's row count as the kernels' int, or a clear error. */
+    private static int rowsFor(String op, DeviceCsr a) {
+        if (a.rows() > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException(op + ": A has " + a.rows() + " rows; the kernels take at most "
+                    + (Integer.MAX_VALUE - 1));
+        }
+        return (int) a.rows();
+    }
+
+    /** X's width as the kernels' int, or a clear error. */
+    private static int widthFor(String op, DeviceMatrix x) {
+        checkWidth(op, x.cols());
+        return (int) x.cols();
+    }
+
+    private void run(String entry, int grid, int nRows, int d, Pointer params) {
         CudaException.check(cuLaunchKernel(module.function(entry), grid, 1, 1, BLOCK, 1, 1, 0, ctx.stream(), params, null),
                 "cuLaunchKernel(" + entry + ")", "grid " + grid + ", block " + BLOCK + ", n_rows " + nRows + ", d " + d);
         ctx.afterLaunch(entry);
+    }
+
+    /**
+     * Validates and launches {@code Y = A·X, SUM = Y + X, BI = Y ⊙ X} ({@code rk_spmm_bi_csr_f32_*}):
+     * <pre>A (n x n) CSR,  X, Y, SUM, BI (n x d), pairwise distinct</pre>
+     * Shapes, aliasing and ownership were checked by the caller ({@code Shapes.checkSpmmBiInteraction}).
+     */
+    void launchBi(DeviceCsr a, DeviceMatrix x, DeviceMatrix y, DeviceMatrix sum, DeviceMatrix bi, Variant forced) {
+        String op = "spmmBiInteraction";
+        int nRows = rowsFor(op, a);
+        int d = widthFor(op, x);
+        if (nRows == 0 || d == 0) {
+            return;
+        }
+        long xAddr = x.address();
+        long yAddr = y.address();
+        long sumAddr = sum.address();
+        long biAddr = bi.address();
+        boolean aligned = sumAddr % 16 == 0 && biAddr % 16 == 0;
+        Variant v = forced != null ? forced : aligned ? choose(d, xAddr, yAddr) : Variant.V1G32;
+        if (v.vec == 4 && (d % 4 != 0 || xAddr % 16 != 0 || yAddr % 16 != 0 || !aligned)) {
+            throw new IllegalArgumentException(op + ": " + v.biEntry + " needs d % 4 == 0 and 16-byte aligned X, Y, SUM"
+                    + " and BI; d = " + d);
+        }
+        int grid = gridFor(v, nRows);
+        Pointer params = Pointer.to(
+                Pointer.to(new long[] {a.rowPtrAddress()}),
+                Pointer.to(new long[] {a.colIdxAddress()}),
+                Pointer.to(new long[] {a.valuesAddress()}),
+                Pointer.to(new long[] {xAddr}),
+                Pointer.to(new long[] {yAddr}),
+                Pointer.to(new int[] {nRows}),
+                Pointer.to(new int[] {d}),
+                Pointer.to(new long[] {sumAddr}),
+                Pointer.to(new long[] {biAddr}));
+        run(v.biEntry, grid, nRows, d, params);
     }
 }

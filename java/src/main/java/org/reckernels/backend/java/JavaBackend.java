@@ -6,6 +6,7 @@ import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.BackendInfo;
 import org.reckernels.backend.DropoutMask;
+import org.reckernels.graph.NormalizedAdjacency;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostIndexVector;
 import org.reckernels.tensor.HostMatrix;
@@ -84,6 +85,11 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
     }
 
     @Override
+    public SparseMatrix normalizedAdjacency(CsrMatrix interactions) {
+        return NormalizedAdjacency.build(interactions); // owned: closing the handle frees it
+    }
+
+    @Override
     public void spmm(SparseMatrix a, Matrix x, Matrix y) {
         Shapes.checkSpmm(a, x, y);
         spmmRows(csr(a), host(x, "spmm", "X"), host(y, "spmm", "Y"), 0f, null);
@@ -95,6 +101,36 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
         spmmRows(csr(a), host(x, "spmmAccumulate", "X"), host(y, "spmmAccumulate", "Y"), alpha,
                 host(acc, "spmmAccumulate", "ACC"));
     }
+
+    @Override
+    public void spmmBiInteraction(SparseMatrix a, Matrix x, Matrix side, Matrix sum, Matrix bi) {
+        Shapes.checkSpmmBiInteraction(a, x, side, sum, bi);
+        CsrMatrix csr = csr(a);
+        HostMatrix hx = host(x, "spmmBiInteraction", "X");
+        HostMatrix hs = host(side, "spmmBiInteraction", "SIDE");
+        HostMatrix hsum = host(sum, "spmmBiInteraction", "SUM");
+        HostMatrix hbi = host(bi, "spmmBiInteraction", "BI");
+        int d = Math.toIntExact(hx.cols());
+        long rows = csr.rows();
+        long work = (csr.nnz() + rows) * Math.max(1, d);
+        int chunks = work < SERIAL_WORK ? 1 : (int) Math.min(rows, (long) parallel.threads() * CHUNKS_PER_THREAD);
+        long[] bounds = nnzBalancedBounds(csr, chunks);
+        parallel.forEach(chunks, t -> {
+            // Blocks of rows small enough that SIDE's rows are still in L1/L2 when the epilogue reads them.
+            for (long r0 = bounds[t]; r0 < bounds[t + 1]; r0 += BI_BLOCK_ROWS) {
+                long r1 = Math.min(bounds[t + 1], r0 + BI_BLOCK_ROWS);
+                kernels.spmmRows(csr, hx.segment(), hs.segment(), d, r0, r1, 0f, null);
+                long from = r0 * d;
+                long to = r1 * d;
+                kernels.axpby(1f, hs.segment(), 0f, hsum.segment(), from, to);
+                kernels.axpby(1f, hx.segment(), 1f, hsum.segment(), from, to);
+                kernels.hadamard(1f, hs.segment(), hx.segment(), 0f, hbi.segment(), from, to);
+            }
+        });
+    }
+
+    /** Rows per block of {@link #spmmBiInteraction}'s epilogue (64 rows x d = 64 is 16 KiB per matrix). */
+    private static final long BI_BLOCK_ROWS = 64;
 
     /** Y = A·X (and ACC += alpha·Y when acc is not null), rows split nnz-balanced over the pool. */
     private void spmmRows(CsrMatrix csr, HostMatrix hx, HostMatrix hy, float alpha, HostMatrix acc) {

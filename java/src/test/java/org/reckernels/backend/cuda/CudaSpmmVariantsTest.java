@@ -117,6 +117,53 @@ class CudaSpmmVariantsTest {
         }
     }
 
+    /** The bi-interaction kernel of each variant on a square adversarial graph: SIDE, SUM, BI. */
+    @ParameterizedTest(name = "{0} bi d={1}")
+    @MethodSource("variantsAndWidths")
+    void forcedBiInteractionVariantMatchesReference(Variant v, int d) {
+        for (boolean unit : new boolean[] {false, true}) {
+            long seed = 11000L + 31L * d + v.ordinal();
+            try (CsrMatrix rect = adversarial(seed, unit);
+                 CsrMatrix a = squareOf(rect, seed);
+                 HostMatrix x = TestMatrices.dense(a.rows(), d, seed + 1);
+                 HostMatrix side = HostMatrix.zeros(a.rows(), d);
+                 HostMatrix sum = HostMatrix.zeros(a.rows(), d);
+                 HostMatrix bi = HostMatrix.zeros(a.rows(), d);
+                 HostMatrix got = HostMatrix.zeros(a.rows(), d)) {
+                ReferenceOps.spmmBiInteraction(a, x, side, sum, bi);
+                got.fill(Float.NaN);
+                try (SparseMatrix da = backend.upload(a); Matrix dx = backend.upload(x); Matrix ds = backend.upload(got);
+                     Matrix dsum = backend.upload(got); Matrix dbi = backend.upload(got)) {
+                    backend.spmmBiInteraction(da, dx, ds, dsum, dbi, v);
+                    String what = v.biEntry + " d=" + d + " unit=" + unit + " seed=" + seed;
+                    backend.download(ds, got);
+                    Assertions2.assertClose(side, got, null, 1e-4, 1e-4, what + ": SIDE");
+                    backend.download(dsum, got);
+                    Assertions2.assertClose(sum, got, null, 1e-4, 1e-4, what + ": SUM");
+                    backend.download(dbi, got);
+                    Assertions2.assertClose(bi, got, null, 1e-4, 1e-4, what + ": BI");
+                }
+            }
+        }
+    }
+
+    /** The same rows with columns folded into [0, rows): a square matrix of the adversarial degrees. */
+    static CsrMatrix squareOf(CsrMatrix a, long seed) {
+        long[] ptr = new long[Math.toIntExact(a.rows() + 1)];
+        int[] ci = new int[Math.toIntExact(a.nnz())];
+        float[] vs = a.unitValues() ? null : new float[ci.length];
+        for (int r = 0; r <= a.rows(); r++) {
+            ptr[r] = a.rowStart(r);
+        }
+        for (int k = 0; k < ci.length; k++) {
+            ci[k] = (int) ((a.col(k) * 7L + seed) % a.rows());
+            if (vs != null) {
+                vs[k] = a.value(k);
+            }
+        }
+        return CsrMatrix.of(a.rows(), a.rows(), ptr, ci, vs);
+    }
+
     @Test
     void v4AccumulateVariantRejectsWidthNotMultipleOfFour() {
         try (CsrMatrix a = adversarial(1, false);
