@@ -11,25 +11,42 @@ import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
 import org.reckernels.data.ctr.CtrDataset;
 import org.reckernels.data.ctr.SyntheticCtr;
 import org.reckernels.eval.BinaryMetrics;
+import org.reckernels.model.DeepFM;
 import org.reckernels.train.CtrTrainer;
 
 /**
- * {@code reckernels train fm [--samples N] [--epochs E] [--dim D] [--batch B] [--lr LR] [--l2 L2] [--seed S] [--save FILE]}:
- * a factorization machine trained on the embedded synthetic planted-FM CTR data (39 fields), with progress per
- * epoch and held-out AUC / logloss compared with the planted (true) model's on the same samples.
+ * {@code reckernels train fm|deepfm [--samples N] [--epochs E] [--dim D] [--batch B] [--lr LR] [--l2 L2] [--seed S]
+ * [--save FILE]} (deepfm also {@code --hidden 64,32 --mlp-lr X --mlp-l2 X}): a factorization machine, or DeepFM
+ * (FM + MLP sharing the embeddings), trained on the embedded synthetic planted-FM CTR data (39 fields), with
+ * progress per epoch and held-out AUC / logloss compared with the planted (true) model's on the same samples.
+ * ({@code --save} is for fm only.)
  * ({@code --data FILE --format libsvm|criteo} is not implemented in this version and is rejected clearly.)
  */
 final class FmCommand {
-    private static final Set<String> OPTIONS = Set.of("data", "format", "samples", "epochs", "dim", "batch", "lr", "l2", "seed",
+    private static final Set<String> OPTIONS = Set.of("data", "format", "samples", "epochs", "dim", "batch", "lr", "l2", "seed", "hidden", "mlp-lr", "mlp-l2",
             "save", "backend", "test-fraction");
 
     private FmCommand() {
     }
 
+    /** DeepFM's deep part by default: two ReLU layers (a CPU-sized MLP; the GPU setting is 400-400-400). */
+    static final DeepFM.DeepSpec DEEP_DEFAULTS = new DeepFM.DeepSpec(new int[] {64, 32}, 1e-3f, 0f);
+
     static int run(String[] args, PrintStream out) throws IOException {
-        Options o = new Options("train fm", args, OPTIONS);
+        return run(args, out, false);
+    }
+
+    static int run(String[] args, PrintStream out, boolean deepFm) throws IOException {
+        String command = deepFm ? "train deepfm" : "train fm";
+        Options o = new Options(command, args, OPTIONS);
+        if (!deepFm && (o.has("hidden") || o.has("mlp-lr") || o.has("mlp-l2"))) {
+            throw new IllegalArgumentException("train fm: --hidden, --mlp-lr and --mlp-l2 are DeepFM options (train deepfm)");
+        }
+        if (deepFm && o.has("save")) {
+            throw new IllegalArgumentException("train deepfm: --save is not available for DeepFM yet");
+        }
         if (o.has("data")) {
-            throw new IllegalArgumentException("train fm: --data (libsvm / criteo loaders) is not available yet; "
+            throw new IllegalArgumentException(command + ": --data (libsvm / criteo loaders) is not available yet; "
                     + "omit it to train on the synthetic planted-FM data");
         }
         int samples = o.integer("samples", 1_000_000);
@@ -51,7 +68,18 @@ final class FmCommand {
         try (Backend backend = choice.backend()) {
             out.println("backend: " + backend.name() + " (" + choice.reason() + ") on " + backend.info().device());
             out.println("training: " + c);
-            CtrTrainer.Outcome r = CtrTrainer.run(backend, train, test, c, new ProgressPrinter(out));
+            if (deepFm) {
+                DeepFM.DeepSpec deep = new DeepFM.DeepSpec(hidden(o.string("hidden", "")),
+                        o.number("mlp-lr", DEEP_DEFAULTS.lr()), o.number("mlp-l2", DEEP_DEFAULTS.l2()));
+                out.println("deep part: " + deep);
+                var r = CtrTrainer.runDeepFm(backend, train, test, c, deep, new ProgressPrinter(out));
+                try (var model = r.model()) {
+                    out.printf("final: auc %.4f  logloss %.4f  (true model: auc %.4f)  %,.0f samples/s  %.1fs training%n",
+                            r.auc(), r.logloss(), trueAuc, r.samplesPerSec(), r.seconds());
+                }
+                return 0;
+            }
+            var r = CtrTrainer.run(backend, train, test, c, new ProgressPrinter(out));
             try (var model = r.model()) {
                 out.printf("final: auc %.4f  logloss %.4f  (true model: auc %.4f)  %,.0f samples/s  %.1fs training%n",
                         r.auc(), r.logloss(), trueAuc, r.samplesPerSec(), r.seconds());
@@ -63,5 +91,17 @@ final class FmCommand {
             }
         }
         return 0;
+    }
+
+    private static int[] hidden(String spec) {
+        if (spec.isBlank()) {
+            return DEEP_DEFAULTS.hidden();
+        }
+        try {
+            return java.util.Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("train deepfm: --hidden '" + spec + "' must be comma-separated widths, "
+                    + "e.g. 64,32", e);
+        }
     }
 }

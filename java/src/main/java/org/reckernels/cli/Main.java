@@ -66,6 +66,9 @@ public final class Main {
         out.println("        --vector-size D  --window W  --min-count N  --negative K  --ns-exponent X  --sample T  --alpha X");
         out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --exact true|false  --query ITEM");
         out.println("        --save FILE  --export FILE (word2vec text)  --backend B");
+        out.println("  train fm|deepfm [options]         CTR factorization machine / DeepFM on synthetic planted-FM data");
+        out.println("        --samples N  --epochs E  --dim D  --batch B  --lr X  --l2 X  --seed S  --save FILE (fm)  --backend B");
+        out.println("        deepfm: --hidden 64,32  --mlp-lr X  --mlp-l2 X");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B]");
         out.println("        MF-BPR, LightGCN, NGCF and iALS on one data set, one table (and results files)");

@@ -53,11 +53,14 @@ final class TrainCommand {
 
     static int run(String[] args, PrintStream out) throws IOException {
         if (args.length == 0) {
-            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ials or item2vec");
+            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ials, item2vec, fm or deepfm");
         }
         String modelName = args[0];
         if (modelName.equals("fm")) {
             return FmCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+        }
+        if (modelName.equals("deepfm")) {
+            return FmCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, true);
         }
         if (modelName.equals("ials")) {
             return IalsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);

@@ -30,7 +30,7 @@ import org.reckernels.tensor.Matrix;
  * Batch buffers of the general path are allocated once per batch size. Inputs are sample-major ids
  * {@code (n x F)} and a sample order (the trainer's shuffle), so no data is copied per epoch.
  */
-public final class FactorizationMachine implements AutoCloseable {
+public final class FactorizationMachine implements CtrModel {
     private final Backend backend;
     private final int[] vocab;
     private final int dim;
@@ -41,6 +41,7 @@ public final class FactorizationMachine implements AutoCloseable {
     private final SparseOptimizer optimizer;
     private final float l2;
     private boolean fusedEnabled = true;
+    private DeepPart deep;
     private Matrix stateV1;
     private Matrix stateV2;
     private Matrix stateW1;
@@ -121,9 +122,35 @@ public final class FactorizationMachine implements AutoCloseable {
         }
     }
 
+    /**
+     * A part of the model beyond the FM that reads the pooled field embeddings and adds to the logit (DeepFM's
+     * MLP); it shares the embeddings, so its input gradient joins the FM's before the sparse update.
+     */
+    interface DeepPart extends AutoCloseable {
+        /** {@code logits += } its output for {@code pooled} (b x F·d). */
+        void forward(Matrix pooled, Matrix logits);
+
+        /**
+         * After the forward of the same batch, with {@code grad} = dLoss/dlogit (b x 1): {@code gradPooled +=} its
+         * input gradient, and its own parameters take a step ({@code step} >= 1).
+         */
+        void backward(Matrix pooled, Matrix grad, Matrix gradPooled, long step);
+
+        @Override
+        void close();
+    }
+
+    /** Attaches the deep part (owned, closed with this model); the model then always takes the general path. */
+    void attach(DeepPart part) {
+        if (deep != null) {
+            throw new IllegalStateException("FactorizationMachine: a deep part is already attached");
+        }
+        deep = part;
+    }
+
     /** Whether steps use the backend's fused FM pass ({@link FusedFmOps}) rather than the general ops. */
     public boolean fusedPath() {
-        return fusedEnabled && backend instanceof FusedFmOps;
+        return fusedEnabled && deep == null && backend instanceof FusedFmOps;
     }
 
     /** Allows (default) or forbids the fused pass; the results are the same either way. Returns this. */
@@ -238,6 +265,9 @@ public final class FactorizationMachine implements AutoCloseable {
         backend.embeddingBagForward(v, tablesV, iv, buf.offV, null, Pooling.SUM, buf.pooled);
         backend.embeddingBagForward(w, tablesW, iw, buf.offW, null, Pooling.SUM, buf.linear);
         backend.fmForward(buf.pooled, vocab.length, buf.linear, buf.logits);
+        if (deep != null) {
+            deep.forward(buf.pooled, buf.logits);
+        }
         return new IndexVector[] {iv, iw};
     }
 
@@ -246,6 +276,7 @@ public final class FactorizationMachine implements AutoCloseable {
      * sample-major {@code ids} (n x F) with {@code labels} (n) in {0, 1}; the gradient is of the mean logistic loss
      * (plus the L2 term). Returns the summed logistic loss of the batch.
      */
+    @Override
     public double trainStep(int[] ids, int[] order, int from, int b, float[] labels) {
         step++;
         if (fusedPath()) {
@@ -260,6 +291,9 @@ public final class FactorizationMachine implements AutoCloseable {
             backend.fill(buf.loss, 0f);
             backend.logisticLossGrad(buf.logits, y, 1f / b, buf.grad, buf.loss);
             backend.fmBackward(buf.pooled, vocab.length, buf.grad, buf.gradV, buf.gradLin);
+            if (deep != null) {
+                deep.backward(buf.pooled, buf.grad, buf.gradV, step);
+            }
             if (l2 > 0f) {
                 backend.axpby(l2 / b, buf.pooled, 1f, buf.gradV);
             }
@@ -278,6 +312,7 @@ public final class FactorizationMachine implements AutoCloseable {
     }
 
     /** Logits of every sample of sample-major ids (n x F), in batches of {@code batch}. */
+    @Override
     public float[] predictLogits(int[] ids, int n, int batch) {
         float[] out = new float[n];
         for (int from = 0; from < n; from += batch) {
@@ -371,6 +406,9 @@ public final class FactorizationMachine implements AutoCloseable {
     public void close() {
         if (buffers != null) {
             buffers.close();
+        }
+        if (deep != null) {
+            deep.close();
         }
         for (Matrix m : new Matrix[] {v, w, stateV1, stateV2, stateW1, stateW2}) {
             if (m != null) {

@@ -6,10 +6,12 @@ import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
 import org.reckernels.data.ctr.CtrDataset;
 import org.reckernels.eval.BinaryMetrics;
+import org.reckernels.model.CtrModel;
+import org.reckernels.model.DeepFM;
 import org.reckernels.model.FactorizationMachine;
 
 /**
- * Mini-batch training of a {@link FactorizationMachine} on CTR data: samples shuffled each epoch (a permutation
+ * Mini-batch training of a {@link FactorizationMachine} or {@link DeepFM} on CTR data: samples shuffled each epoch (a permutation
  * of sample numbers; the data is not copied), streamed in batches (the last partial batch of an epoch is dropped), progress per epoch through a {@link TrainingListener}
  * (loss, samples/s, ETA) and an evaluation (AUC, logloss) on the held-out split after each epoch.
  */
@@ -35,21 +37,39 @@ public final class CtrTrainer {
         }
     }
 
-    /** The trained model (caller closes it) and its held-out metrics. */
-    public record Outcome(FactorizationMachine model, double auc, double logloss, double samplesPerSec, double seconds) {
+    /** The trained model (caller closes it) and its held-out metrics after the last epoch. */
+    public record Outcome<M extends CtrModel>(M model, double auc, double logloss, double samplesPerSec, double seconds) {
     }
 
-    public static Outcome run(Backend backend, CtrDataset train, CtrDataset test, Config c, TrainingListener listener) {
+    /** Trains a {@link FactorizationMachine}. */
+    public static Outcome<FactorizationMachine> run(Backend backend, CtrDataset train, CtrDataset test, Config c,
+                                                    TrainingListener listener) {
+        check(train, test);
+        return train(FactorizationMachine.create(backend, train.vocab(), c.dim(), c.optimizer(), c.l2(), c.initStd(),
+                c.seed()), backend, train, test, c, listener);
+    }
+
+    /** Trains a {@link DeepFM}: the FM settings of {@code c} plus the deep part's. */
+    public static Outcome<DeepFM> runDeepFm(Backend backend, CtrDataset train, CtrDataset test, Config c,
+                                            DeepFM.DeepSpec deep, TrainingListener listener) {
+        check(train, test);
+        return train(DeepFM.create(backend, train.vocab(), c.dim(), c.optimizer(), c.l2(), c.initStd(), deep, c.seed()),
+                backend, train, test, c, listener);
+    }
+
+    private static void check(CtrDataset train, CtrDataset test) {
         if (train.fields() != test.fields()) {
             throw new IllegalArgumentException("CtrTrainer: train has " + train.fields() + " fields, test " + test.fields());
         }
-        int n = train.size();
-        int b = Math.min(c.batch(), n);
-        if (b == 0) {
+        if (train.size() == 0) {
             throw new IllegalArgumentException("CtrTrainer: empty training set");
         }
-        FactorizationMachine model = FactorizationMachine.create(backend, train.vocab(), c.dim(), c.optimizer(), c.l2(),
-                c.initStd(), c.seed());
+    }
+
+    private static <M extends CtrModel> Outcome<M> train(M model, Backend backend, CtrDataset train, CtrDataset test,
+                                                         Config c, TrainingListener listener) {
+        int n = train.size();
+        int b = Math.min(c.batch(), n);
         try {
             Random rnd = new Random(c.seed());
             int[] perm = new int[n];
@@ -88,7 +108,7 @@ public final class CtrTrainer {
                 bestAuc = Math.max(bestAuc, auc);
                 listener.onEvaluation(epoch, Map.of("auc", auc, "logloss", logloss), best);
             }
-            return new Outcome(model, auc, logloss, trained / trainSeconds, trainSeconds);
+            return new Outcome<>(model, auc, logloss, trained / trainSeconds, trainSeconds);
         } catch (RuntimeException e) {
             model.close();
             throw e;
