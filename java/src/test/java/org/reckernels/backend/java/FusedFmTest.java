@@ -104,9 +104,9 @@ class FusedFmTest {
 
     @Test
     void fusedResultDoesNotDependOnTheThreadCount() {
-        int[] vocab = new int[39];
+        int[] vocab = new int[13];
         java.util.Arrays.fill(vocab, 50);
-        int n = 3000;
+        int n = 1600;
         int[][] data = data(n, vocab, 9);
         float[] labels = floats(data[1]);
         Map<String, HostMatrix> ref = null;
@@ -114,8 +114,8 @@ class FusedFmTest {
             try (JavaBackend backend = new JavaBackend(threads, new VectorKernels());
                  FactorizationMachine m = FactorizationMachine.create(backend, vocab, 16,
                          SparseOptimizer.adagrad(0.05f, 1e-6f), 0.02f, 0.01f, 1)) {
-                for (int from = 0; from + 1024 <= n; from += 1024) {
-                    m.trainStep(data[0], null, from, 1024, labels);
+                for (int from = 0; from + 512 <= n; from += 512) {
+                    m.trainStep(data[0], null, from, 512, labels);
                 }
                 Map<String, HostMatrix> p = m.parameters();
                 if (ref == null) {
