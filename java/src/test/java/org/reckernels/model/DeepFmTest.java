@@ -88,9 +88,9 @@ class DeepFmTest {
 
     @Test
     void trainsOnPlantedFmDataAsWellAsTheFm() {
-        SyntheticCtr gen = SyntheticCtr.generate(new SyntheticCtr.Spec(80_000, 8, 40, 4, -0.5f, 0.3f, 1.2f, 11));
+        SyntheticCtr gen = SyntheticCtr.generate(new SyntheticCtr.Spec(50_000, 6, 30, 4, -0.5f, 0.3f, 1.2f, 11));
         CtrDataset all = gen.data();
-        int split = 64_000;
+        int split = 40_000;
         CtrDataset train = all.slice(0, split);
         CtrDataset test = all.slice(split, all.size());
         double trueAuc = BinaryMetrics.auc(Arrays.copyOfRange(gen.trueLogits(), split, all.size()), test.labels());
