@@ -91,11 +91,11 @@ public final class CtrDataBench {
             CtrDataset test = all.slice(split, all.size());
             double trueAuc = BinaryMetrics.auc(java.util.Arrays.copyOfRange(trueZ, split, all.size()), test.labels());
             SparseOptimizer opt = SparseOptimizer.adagrad(0.05f, 1e-6f);
-            CtrTrainer.Config c = new CtrTrainer.Config(epochs, 1024, 4, opt, 0.05f, 2020);
+            CtrTrainer.Config c = new CtrTrainer.Config(epochs, 1024, 4, opt, 0f, 0.05f, 2020);
             try (Backend backend = Backends.open(kind).backend();
                  FieldAwareFM model = FieldAwareFM.create(backend, train.vocab(), 4, opt, 0.05f, 2020)) {
                 List<Double> sps = new ArrayList<>();
-                CtrTrainer.ModelOutcome<FieldAwareFM> o = CtrTrainer.runModel(backend, model, train, test, c,
+                CtrTrainer.Outcome<FieldAwareFM> o = CtrTrainer.runModel(backend, model, train, test, c,
                         new TrainingListener() {
                             @Override
                             public void onEpoch(Epoch e) {

@@ -34,13 +34,13 @@ final class FfmCommand {
         int dim = o.integer("dim", 4);
         float initStd = o.number("init-std", 0.05f);
         long seed = o.integer("seed", 2020);
-        CtrTrainer.Config c = new CtrTrainer.Config(o.integer("epochs", 3), o.integer("batch", 1024), dim, opt, initStd, seed);
+        CtrTrainer.Config c = new CtrTrainer.Config(o.integer("epochs", 3), o.integer("batch", 1024), dim, opt, 0f, initStd, seed);
         Backends.Choice choice = Backends.open(o.string("backend", Backends.requestedKind()));
         try (Backend backend = choice.backend();
              FieldAwareFM model = FieldAwareFM.create(backend, train.vocab(), dim, opt, initStd, seed)) {
             out.println("backend: " + backend.name() + " (" + choice.reason() + ") on " + backend.info().device());
             out.println("training FFM: " + c);
-            CtrTrainer.ModelOutcome<FieldAwareFM> r = CtrTrainer.runModel(backend, model, train, test, c,
+            CtrTrainer.Outcome<FieldAwareFM> r = CtrTrainer.runModel(backend, model, train, test, c,
                     new ProgressPrinter(out));
             out.printf("final: auc %.4f  logloss %.4f  %s%,.0f samples/s  %.1fs training%n", r.auc(), r.logloss(),
                     Double.isNaN(data.trueAuc()) ? "" : String.format("(true model: auc %.4f)  ", data.trueAuc()),

@@ -70,11 +70,12 @@ public final class Main {
         out.println("        --vector-size D  --window W  --min-count N  --negative K  --ns-exponent X  --sample T  --alpha X");
         out.println("        --min-alpha X  --epochs N  --seed S  --workers N  --whole-session true|false  --exact true|false  --query ITEM");
         out.println("        --save FILE  --export FILE (word2vec text)  --backend B");
-        out.println("  train fm|ffm [options]            (field-aware) factorization machine on CTR data, held-out AUC / logloss");
+        out.println("  train fm|ffm|deepfm [options]     factorization machine / field-aware FM / DeepFM on CTR data, held-out AUC");
         out.println("        default data: synthetic planted FM (--samples N --seed S); or --data FILE --format criteo|libsvm|libffm");
         out.println("        [--test FILE | --test-fraction X] --encoding vocab|hash --min-count N --buckets N --hash-seed S");
         out.println("        --bad-lines skip|fail --max-bad-fraction X --fields N (libsvm/libffm); .gz files are read as gzip");
-        out.println("        --epochs N  --dim D  --batch B  --lr X  --save FILE  --backend B");
+        out.println("        --epochs N  --dim D  --batch B  --lr X  --l2 X (fm, deepfm)  --save FILE (fm, ffm)  --backend B");
+        out.println("        deepfm: --hidden 64,32  --mlp-lr X  --mlp-l2 X");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B] [--models mf,lightgcn,ngcf,ials,ncf]");
         out.println("        MF-BPR, LightGCN, NGCF, iALS and NCF on one data set, one table (and results files)");

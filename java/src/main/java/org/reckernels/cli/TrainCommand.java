@@ -53,7 +53,7 @@ final class TrainCommand {
 
     static int run(String[] args, PrintStream out) throws IOException {
         if (args.length == 0) {
-            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ncf, ials, item2vec, fm or ffm");
+            throw new IllegalArgumentException("train needs a model: lightgcn, mf, ngcf, ncf, ials, item2vec, fm, ffm or deepfm");
         }
         String modelName = args[0];
         if (modelName.equals("fm")) {
@@ -61,6 +61,9 @@ final class TrainCommand {
         }
         if (modelName.equals("ffm")) {
             return FfmCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);
+        }
+        if (modelName.equals("deepfm")) {
+            return FmCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, true);
         }
         if (modelName.equals("ials")) {
             return IalsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out);

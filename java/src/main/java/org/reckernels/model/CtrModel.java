@@ -1,29 +1,23 @@
 package org.reckernels.model;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
-import org.reckernels.tensor.Matrix;
-
 /**
- * A click-through model over one id per field that the CTR trainer can drive
- * ({@link org.reckernels.train.CtrTrainer#runModel}): one optimizer step per mini-batch, logits for evaluation.
+ * A click-through model over one id per categorical field ({@link FactorizationMachine}, {@link DeepFM},
+ * {@link FieldAwareFM}) as the CTR trainer drives it: mini-batch steps over a sample order, then logits for
+ * evaluation.
  */
 public interface CtrModel extends AutoCloseable {
 
+    /** Number of fields F (ids per sample). */
     int fields();
 
     /**
-     * One optimizer step on samples [from, from + b) of sample-major {@code ids} (n x F) with {@code labels}
-     * (uploaded, (b x 1)); the mean logistic loss is the gradient's scale. Returns the summed loss.
+     * One optimizer step on samples {@code order[from .. from+b)} ({@code from .. from+b} when order is null) of
+     * sample-major {@code ids} (n x F) with {@code labels} (n) in {0, 1}; returns the batch's summed logistic loss.
      */
-    double trainStep(int[] ids, int from, int b, Matrix labels);
+    double trainStep(int[] ids, int[] order, int from, int b, float[] labels);
 
-    /** Logits of the first n samples of sample-major ids (n x F), in batches of {@code batch}. */
+    /** Logits of every sample of sample-major ids (n x F), in batches of {@code batch}. */
     float[] predictLogits(int[] ids, int n, int batch);
-
-    /** Saves the parameters (optimizer state is not saved). */
-    void save(Path file, Map<String, String> extra) throws IOException;
 
     @Override
     void close();

@@ -10,6 +10,7 @@ import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags;
 import org.reckernels.backend.EmbeddingBags.Pooling;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
+import org.reckernels.backend.FusedFmOps;
 import org.reckernels.io.TableFile;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.IndexVector;
@@ -22,11 +23,14 @@ import org.reckernels.tensor.Matrix;
  *   V: (R x d) all fields' embeddings (table-batched, R = Σ vocab);  W: (R + 1 x 1) first-order weights,
  *   whose last one-row table is the bias b (every sample looks it up, so its gradient is the batch sum)
  * </pre>
- * One training step = 2 embedding-bag forwards, fmForward, logisticLossGrad, fmBackward and 2 fused
- * embedding-bag backward + sparse-optimizer updates. Batch buffers are allocated once per batch size.
- * Inputs are sample-major ids {@code (B x F)}; they are transposed to the table-major bags of the ops.
+ * One training step = 2 embedding-bag forwards, fmForward, logisticLossGrad, fmBackward (plus, with l2 > 0,
+ * axpby of the frequency-weighted L2 gradient {@code (l2/B)·V[row]} per occurrence) and 2 fused embedding-bag
+ * backward + sparse-optimizer updates. On a backend with {@link FusedFmOps} (the Java backend) the same step runs
+ * as one fused pass with the same result; {@link #useFusedPath(boolean)} turns that off (tests compare the two).
+ * Batch buffers of the general path are allocated once per batch size. Inputs are sample-major ids
+ * {@code (n x F)} and a sample order (the trainer's shuffle), so no data is copied per epoch.
  */
-public final class FactorizationMachine implements AutoCloseable {
+public final class FactorizationMachine implements CtrModel {
     private final Backend backend;
     private final int[] vocab;
     private final int dim;
@@ -35,6 +39,9 @@ public final class FactorizationMachine implements AutoCloseable {
     private final Matrix v;
     private final Matrix w;
     private final SparseOptimizer optimizer;
+    private final float l2;
+    private boolean fusedEnabled = true;
+    private DeepPart deep;
     private Matrix stateV1;
     private Matrix stateV2;
     private Matrix stateW1;
@@ -42,9 +49,13 @@ public final class FactorizationMachine implements AutoCloseable {
     private long step;
     private Buffers buffers;
 
-    private FactorizationMachine(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, HostMatrix hv,
+    private FactorizationMachine(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, float l2, HostMatrix hv,
                                  HostMatrix hw) {
+        if (!(l2 >= 0f) || !Float.isFinite(l2)) {
+            throw new IllegalArgumentException("FactorizationMachine: l2 = " + l2 + " must be finite and >= 0");
+        }
         this.backend = backend;
+        this.l2 = l2;
         this.vocab = vocab.clone();
         this.dim = dim;
         this.optimizer = optimizer;
@@ -77,8 +88,17 @@ public final class FactorizationMachine implements AutoCloseable {
         }
     }
 
-    /** A new model: V ~ N(0, initStd²), W = 0, bias = 0. */
+    /** A new model without L2: V ~ N(0, initStd²), W = 0, bias = 0. */
     public static FactorizationMachine create(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer,
+                                              float initStd, long seed) {
+        return create(backend, vocab, dim, optimizer, 0f, initStd, seed);
+    }
+
+    /**
+     * A new model: V ~ N(0, initStd²), W = 0, bias = 0; training adds the L2 gradient of
+     * {@code (l2/2)·Σ_f |V[row_f]|²} per sample (frequency-weighted, see {@link FusedFmOps}).
+     */
+    public static FactorizationMachine create(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, float l2,
                                               float initStd, long seed) {
         if (vocab.length < 1 || dim < 1) {
             throw new IllegalArgumentException("FactorizationMachine: needs >= 1 field and dim >= 1 (got " + vocab.length
@@ -98,8 +118,53 @@ public final class FactorizationMachine implements AutoCloseable {
                     hv.set(i, c, (float) (rnd.nextGaussian() * initStd));
                 }
             }
-            return new FactorizationMachine(backend, vocab, dim, optimizer, hv, hw);
+            return new FactorizationMachine(backend, vocab, dim, optimizer, l2, hv, hw);
         }
+    }
+
+    /**
+     * A part of the model beyond the FM that reads the pooled field embeddings and adds to the logit (DeepFM's
+     * MLP); it shares the embeddings, so its input gradient joins the FM's before the sparse update.
+     */
+    interface DeepPart extends AutoCloseable {
+        /** {@code logits += } its output for {@code pooled} (b x F·d). */
+        void forward(Matrix pooled, Matrix logits);
+
+        /**
+         * After the forward of the same batch, with {@code grad} = dLoss/dlogit (b x 1): {@code gradPooled +=} its
+         * input gradient, and its own parameters take a step ({@code step} >= 1).
+         */
+        void backward(Matrix pooled, Matrix grad, Matrix gradPooled, long step);
+
+        @Override
+        void close();
+    }
+
+    /** Attaches the deep part (owned, closed with this model); the model then always takes the general path. */
+    void attach(DeepPart part) {
+        if (deep != null) {
+            throw new IllegalStateException("FactorizationMachine: a deep part is already attached");
+        }
+        deep = part;
+    }
+
+    /** Whether steps use the backend's fused FM pass ({@link FusedFmOps}) rather than the general ops. */
+    public boolean fusedPath() {
+        return fusedEnabled && deep == null && backend instanceof FusedFmOps;
+    }
+
+    /** Allows (default) or forbids the fused pass; the results are the same either way. Returns this. */
+    public FactorizationMachine useFusedPath(boolean on) {
+        fusedEnabled = on;
+        return this;
+    }
+
+    public float l2() {
+        return l2;
+    }
+
+    private FusedFmOps.Tables tables() {
+        return new FusedFmOps.Tables(v, w, tablesV, optimizer, l2, stateV1, stateV2, stateW1, stateW2);
     }
 
     public int fields() {
@@ -126,6 +191,7 @@ public final class FactorizationMachine implements AutoCloseable {
         final Matrix gradV;
         final Matrix gradLin;
         final Matrix loss;
+        final HostMatrix hostLabels;
         final int[] idxV;
         final int[] idxW;
 
@@ -149,19 +215,20 @@ public final class FactorizationMachine implements AutoCloseable {
             gradV = backend.allocate(b, (long) f * dim);
             gradLin = backend.allocate(b, f + 1);
             loss = backend.allocate(1, 1);
+            hostLabels = HostMatrix.zeros(b, 1);
             idxV = new int[f * b];
             idxW = new int[(f + 1) * b]; // the last B entries stay 0: the bias row
         }
 
-        /** Transposes sample-major ids [from, from + b) into the table-major index arrays. */
-        void fill(int[] ids, int from) {
+        /** Transposes the sample-major ids of samples order[from, from + b) (from .. when null) to table-major. */
+        void fill(int[] ids, int[] order, int from) {
             int f = vocab.length;
-            // Table-outer: sequential writes, one strided read stream; idxW's first F·B entries are idxV.
+            // Table-outer: sequential writes; idxW's first F·B entries are idxV.
             for (int t = 0; t < f; t++) {
-                int src = from * f + t;
                 int dst = t * b;
-                for (int s = 0; s < b; s++, src += f) {
-                    idxV[dst + s] = ids[src];
+                for (int s = 0; s < b; s++) {
+                    int sample = order == null ? from + s : order[from + s];
+                    idxV[dst + s] = ids[sample * f + t];
                 }
             }
             System.arraycopy(idxV, 0, idxW, 0, f * b);
@@ -169,7 +236,8 @@ public final class FactorizationMachine implements AutoCloseable {
 
         @Override
         public void close() {
-            for (AutoCloseable c : new AutoCloseable[] {offV, offW, pooled, linear, logits, grad, gradV, gradLin, loss}) {
+            for (AutoCloseable c : new AutoCloseable[] {offV, offW, pooled, linear, logits, grad, gradV, gradLin, loss,
+                hostLabels}) {
                 try {
                     c.close();
                 } catch (Exception ignored) {
@@ -189,29 +257,46 @@ public final class FactorizationMachine implements AutoCloseable {
         return buffers;
     }
 
-    /** Forward into buf.logits for samples [from, from + b) of ids; returns the uploaded index vectors. */
-    private IndexVector[] forward(Buffers buf, int[] ids, int from) {
-        buf.fill(ids, from);
+    /** Forward into buf.logits for samples order[from, from + b) of ids; returns the uploaded index vectors. */
+    private IndexVector[] forward(Buffers buf, int[] ids, int[] order, int from) {
+        buf.fill(ids, order, from);
         IndexVector iv = backend.upload(buf.idxV);
         IndexVector iw = backend.upload(buf.idxW);
         backend.embeddingBagForward(v, tablesV, iv, buf.offV, null, Pooling.SUM, buf.pooled);
         backend.embeddingBagForward(w, tablesW, iw, buf.offW, null, Pooling.SUM, buf.linear);
         backend.fmForward(buf.pooled, vocab.length, buf.linear, buf.logits);
+        if (deep != null) {
+            deep.forward(buf.pooled, buf.logits);
+        }
         return new IndexVector[] {iv, iw};
     }
 
     /**
-     * One optimizer step on samples [from, from + b) of sample-major {@code ids} (n x F) with labels
-     * {@code labels} (uploaded, (b x 1)); the mean logistic loss is the gradient's scale. Returns the summed loss.
+     * One optimizer step on samples {@code order[from .. from+b)} ({@code from .. from+b} when order is null) of
+     * sample-major {@code ids} (n x F) with {@code labels} (n) in {0, 1}; the gradient is of the mean logistic loss
+     * (plus the L2 term). Returns the summed logistic loss of the batch.
      */
-    public double trainStep(int[] ids, int from, int b, Matrix labels) {
+    @Override
+    public double trainStep(int[] ids, int[] order, int from, int b, float[] labels) {
+        step++;
+        if (fusedPath()) {
+            return ((FusedFmOps) backend).fmFusedTrainStep(tables(), new FusedFmOps.Batch(ids, order, from, b, labels), step);
+        }
         Buffers buf = buffers(b);
-        IndexVector[] iv = forward(buf, ids, from);
-        try {
+        for (int i = 0; i < b; i++) {
+            buf.hostLabels.set(i, 0, labels[order == null ? from + i : order[from + i]]);
+        }
+        IndexVector[] iv = forward(buf, ids, order, from);
+        try (Matrix y = backend.upload(buf.hostLabels)) {
             backend.fill(buf.loss, 0f);
-            backend.logisticLossGrad(buf.logits, labels, 1f / b, buf.grad, buf.loss);
+            backend.logisticLossGrad(buf.logits, y, 1f / b, buf.grad, buf.loss);
             backend.fmBackward(buf.pooled, vocab.length, buf.grad, buf.gradV, buf.gradLin);
-            step++;
+            if (deep != null) {
+                deep.backward(buf.pooled, buf.grad, buf.gradV, step);
+            }
+            if (l2 > 0f) {
+                backend.axpby(l2 / b, buf.pooled, 1f, buf.gradV);
+            }
             backend.embeddingBagBackward(v, tablesV, iv[0], buf.offV, null, Pooling.SUM, buf.gradV, optimizer, stateV1,
                     stateV2, step);
             backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
@@ -227,12 +312,17 @@ public final class FactorizationMachine implements AutoCloseable {
     }
 
     /** Logits of every sample of sample-major ids (n x F), in batches of {@code batch}. */
+    @Override
     public float[] predictLogits(int[] ids, int n, int batch) {
         float[] out = new float[n];
         for (int from = 0; from < n; from += batch) {
             int b = Math.min(batch, n - from);
+            if (fusedPath()) {
+                ((FusedFmOps) backend).fmFusedPredict(tables(), new FusedFmOps.Batch(ids, null, from, b, null), out, from);
+                continue;
+            }
             Buffers buf = buffers(b);
-            IndexVector[] iv = forward(buf, ids, from);
+            IndexVector[] iv = forward(buf, ids, null, from);
             try (HostMatrix z = HostMatrix.zeros(b, 1)) {
                 backend.download(buf.logits, z);
                 System.arraycopy(z.toArray(), 0, out, from, b);
@@ -244,9 +334,24 @@ public final class FactorizationMachine implements AutoCloseable {
         return out;
     }
 
+    /** Downloads V (R x d), W (R + 1 x 1, bias last) and the optimizer state that exists (for tests and tools). */
+    public Map<String, HostMatrix> parameters() {
+        Map<String, HostMatrix> out = new LinkedHashMap<>();
+        String[] names = {"v", "w", "stateV1", "stateV2", "stateW1", "stateW2"};
+        Matrix[] ms = {v, w, stateV1, stateV2, stateW1, stateW2};
+        for (int i = 0; i < ms.length; i++) {
+            if (ms[i] != null) {
+                HostMatrix h = HostMatrix.zeros(ms[i].rows(), ms[i].cols());
+                backend.download(ms[i], h);
+                out.put(names[i], h);
+            }
+        }
+        return out;
+    }
+
     /**
      * Saves the model as one table (R + 1) x (d + 1): row r holds v[r] then w[r]; the last row holds zeros
-     * then the bias. Metadata: model, vocab, dim.
+     * then the bias. Metadata: model, vocab, dim, l2.
      */
     public void save(Path file, Map<String, String> extra) throws IOException {
         long r = tablesV[vocab.length];
@@ -263,12 +368,13 @@ public final class FactorizationMachine implements AutoCloseable {
             Map<String, String> meta = new LinkedHashMap<>(extra);
             meta.put("model", "fm");
             meta.put("dim", Integer.toString(dim));
+            meta.put("l2", Float.toString(l2));
             meta.put("vocab", Arrays.toString(vocab).replaceAll("[\\[\\] ]", ""));
             TableFile.write(file, meta, t);
         }
     }
 
-    /** Loads a model saved by {@link #save} onto {@code backend} (optimizer state starts fresh). */
+    /** Loads a model saved by {@link #save} onto {@code backend} (its l2 kept; optimizer state starts fresh). */
     public static FactorizationMachine load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
         TableFile.Loaded l = TableFile.read(file);
         try (HostMatrix t = l.table()) {
@@ -290,7 +396,8 @@ public final class FactorizationMachine implements AutoCloseable {
                     }
                     hw.set(i, 0, t.get(i, dim));
                 }
-                return new FactorizationMachine(backend, vocab, dim, optimizer, hv, hw);
+                float l2 = Float.parseFloat(m.getOrDefault("l2", "0"));
+                return new FactorizationMachine(backend, vocab, dim, optimizer, l2, hv, hw);
             }
         }
     }
@@ -299,6 +406,9 @@ public final class FactorizationMachine implements AutoCloseable {
     public void close() {
         if (buffers != null) {
             buffers.close();
+        }
+        if (deep != null) {
+            deep.close();
         }
         for (Matrix m : new Matrix[] {v, w, stateV1, stateV2, stateW1, stateW2}) {
             if (m != null) {

@@ -155,14 +155,16 @@ public final class FieldAwareFM implements CtrModel {
             idxW = new int[(f + 1) * b]; // the last B entries stay 0: the bias row
         }
 
-        /** Transposes sample-major ids [from, from + b) into the table-major index arrays. */
-        void fill(int[] ids, int from) {
+        /**
+         * Transposes the ids of samples order[from .. from + b) (from .. from + b when order is null) of
+         * sample-major ids into the table-major index arrays.
+         */
+        void fill(int[] ids, int[] order, int from) {
             int f = vocab.length;
-            for (int t = 0; t < f; t++) {
-                int src = from * f + t;
-                int dst = t * b;
-                for (int s = 0; s < b; s++, src += f) {
-                    idxV[dst + s] = ids[src];
+            for (int s = 0; s < b; s++) {
+                int src = (order == null ? from + s : order[from + s]) * f;
+                for (int t = 0; t < f; t++) {
+                    idxV[t * b + s] = ids[src + t];
                 }
             }
             System.arraycopy(idxV, 0, idxW, 0, f * b);
@@ -190,8 +192,8 @@ public final class FieldAwareFM implements CtrModel {
         return buffers;
     }
 
-    private IndexVector[] forward(Buffers buf, int[] ids, int from) {
-        buf.fill(ids, from);
+    private IndexVector[] forward(Buffers buf, int[] ids, int[] order, int from) {
+        buf.fill(ids, order, from);
         IndexVector iv = backend.upload(buf.idxV);
         IndexVector iw = backend.upload(buf.idxW);
         backend.embeddingBagForward(v, tablesV, iv, buf.offV, null, Pooling.SUM, buf.gathered);
@@ -201,25 +203,35 @@ public final class FieldAwareFM implements CtrModel {
     }
 
     @Override
-    public double trainStep(int[] ids, int from, int b, Matrix labels) {
+    public double trainStep(int[] ids, int[] order, int from, int b, float[] labels) {
         Buffers buf = buffers(b);
-        IndexVector[] iv = forward(buf, ids, from);
-        try {
-            backend.fill(buf.loss, 0f);
-            backend.logisticLossGrad(buf.logits, labels, 1f / b, buf.grad, buf.loss);
-            backend.ffmBackward(buf.gathered, vocab.length, buf.grad, buf.gradV, buf.gradLin);
-            step++;
-            backend.embeddingBagBackward(v, tablesV, iv[0], buf.offV, null, Pooling.SUM, buf.gradV, optimizer, stateV1,
-                    stateV2, step);
-            backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
-                    stateW2, step);
-            try (HostMatrix l = HostMatrix.zeros(1, 1)) {
-                backend.download(buf.loss, l);
-                return l.get(0, 0);
+        IndexVector[] iv = forward(buf, ids, order, from);
+        try (HostMatrix hy = HostMatrix.zeros(b, 1)) {
+            for (int s = 0; s < b; s++) {
+                hy.set(s, 0, labels[order == null ? from + s : order[from + s]]);
+            }
+            try (Matrix y = backend.upload(hy)) {
+                return step(buf, iv, y, b);
             }
         } finally {
             iv[0].close();
             iv[1].close();
+        }
+    }
+
+    /** Loss, backward and the sparse updates of one batch whose forward ran ({@code iv}: its uploaded indices). */
+    private double step(Buffers buf, IndexVector[] iv, Matrix labels, int b) {
+        backend.fill(buf.loss, 0f);
+        backend.logisticLossGrad(buf.logits, labels, 1f / b, buf.grad, buf.loss);
+        backend.ffmBackward(buf.gathered, vocab.length, buf.grad, buf.gradV, buf.gradLin);
+        step++;
+        backend.embeddingBagBackward(v, tablesV, iv[0], buf.offV, null, Pooling.SUM, buf.gradV, optimizer, stateV1,
+                stateV2, step);
+        backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
+                stateW2, step);
+        try (HostMatrix l = HostMatrix.zeros(1, 1)) {
+            backend.download(buf.loss, l);
+            return l.get(0, 0);
         }
     }
 
@@ -229,7 +241,7 @@ public final class FieldAwareFM implements CtrModel {
         for (int from = 0; from < n; from += batch) {
             int b = Math.min(batch, n - from);
             Buffers buf = buffers(b);
-            IndexVector[] iv = forward(buf, ids, from);
+            IndexVector[] iv = forward(buf, ids, null, from);
             try (HostMatrix z = HostMatrix.zeros(b, 1)) {
                 backend.download(buf.logits, z);
                 System.arraycopy(z.toArray(), 0, out, from, b);
@@ -245,7 +257,6 @@ public final class FieldAwareFM implements CtrModel {
      * Saves the model as one table (R + 1) x (F·d + 1): row r holds V[r] then w[r]; the last row holds zeros then
      * the bias. Metadata: model = ffm, vocab, dim.
      */
-    @Override
     public void save(Path file, Map<String, String> extra) throws IOException {
         long r = tablesV[vocab.length];
         try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1);

@@ -28,12 +28,12 @@ class FfmTrainingTest {
         CtrDataset test = all.slice(split, all.size());
         double trueAuc = BinaryMetrics.auc(Arrays.copyOfRange(gen.trueLogits(), split, all.size()), test.labels());
         SparseOptimizer opt = SparseOptimizer.adagrad(0.05f, 1e-6f);
-        CtrTrainer.Config c = new CtrTrainer.Config(4, 256, 4, opt, 0.05f, 5);
+        CtrTrainer.Config c = new CtrTrainer.Config(4, 256, 4, opt, 0f, 0.05f, 5);
         try (JavaBackend backend = new JavaBackend(2);
              FieldAwareFM model = FieldAwareFM.create(backend, train.vocab(), 4, opt, 0.05f, 5)) {
             float[] before = model.predictLogits(test.ids(), test.size(), 512);
             double aucBefore = BinaryMetrics.auc(before, test.labels());
-            CtrTrainer.ModelOutcome<FieldAwareFM> o = CtrTrainer.runModel(backend, model, train, test, c, TrainingListener.NONE);
+            CtrTrainer.Outcome<FieldAwareFM> o = CtrTrainer.runModel(backend, model, train, test, c, TrainingListener.NONE);
             System.out.printf("FFM held-out AUC %.4f (untrained %.4f, planted model %.4f)%n", o.auc(), aucBefore, trueAuc);
             assertTrue(o.auc() > 0.68 && o.auc() > aucBefore + 0.15, "FFM AUC " + o.auc() + " (untrained " + aucBefore
                     + ", true model " + trueAuc + ")");

@@ -28,7 +28,7 @@ class FmTrainingTest {
         float[] trueZ = java.util.Arrays.copyOfRange(gen.trueLogits(), split, all.size());
         double trueAuc = BinaryMetrics.auc(trueZ, test.labels());
         try (JavaBackend backend = new JavaBackend(2)) {
-            CtrTrainer.Outcome o = CtrTrainer.run(backend, train, test, CtrTrainer.Config.defaults(4), TrainingListener.NONE);
+            var o = CtrTrainer.run(backend, train, test, CtrTrainer.Config.defaults(4), TrainingListener.NONE);
             try (FactorizationMachine m = o.model()) {
                 assertTrue(o.auc() >= trueAuc - 0.01, "trained AUC " + o.auc() + " vs true " + trueAuc);
                 assertTrue(o.logloss() < BinaryMetrics.logloss(new float[test.size()], test.labels()),

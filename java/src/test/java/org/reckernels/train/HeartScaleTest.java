@@ -44,15 +44,15 @@ class HeartScaleTest {
         CtrDataset train = l.data().slice(0, 216);
         CtrDataset test = l.data().slice(216, 270);
         SparseOptimizer opt = SparseOptimizer.adagrad(0.05f, 1e-6f);
-        CtrTrainer.Config c = new CtrTrainer.Config(20, 16, 4, opt, 0.01f, 2020);
+        CtrTrainer.Config c = new CtrTrainer.Config(20, 16, 4, opt, 0f, 0.01f, 2020);
         try (JavaBackend backend = new JavaBackend(2)) {
-            CtrTrainer.Outcome fm = CtrTrainer.run(backend, train, test, c, TrainingListener.NONE);
+            CtrTrainer.Outcome<FactorizationMachine> fm = CtrTrainer.run(backend, train, test, c, TrainingListener.NONE);
             try (FactorizationMachine m = fm.model()) {
                 System.out.printf("heart_scale FM held-out AUC %.4f logloss %.4f%n", fm.auc(), fm.logloss());
                 assertTrue(fm.auc() > 0.8, "FM AUC " + fm.auc());
             }
             try (FieldAwareFM ffm = FieldAwareFM.create(backend, train.vocab(), 4, opt, 0.01f, 2020)) {
-                CtrTrainer.ModelOutcome<FieldAwareFM> o = CtrTrainer.runModel(backend, ffm, train, test, c,
+                CtrTrainer.Outcome<FieldAwareFM> o = CtrTrainer.runModel(backend, ffm, train, test, c,
                         TrainingListener.NONE);
                 System.out.printf("heart_scale FFM held-out AUC %.4f logloss %.4f%n", o.auc(), o.logloss());
                 assertTrue(o.auc() > 0.8, "FFM AUC " + o.auc());

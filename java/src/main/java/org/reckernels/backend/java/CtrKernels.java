@@ -39,4 +39,24 @@ interface CtrKernels {
 
     /** {@code gv[gbase + f·d + c] = g·(Σ_h v[base + h·d + c] − v[base + f·d + c])}. */
     void fmGrad(MemorySegment v, long base, int fields, int d, float g, MemorySegment gv, long gbase);
+
+    /**
+     * The fused FM forward of one sample (one row per field, gathered in place): with rows
+     * {@code r_f = rows[first + f·stride]}, writes {@code S = Σ_f v[r_f·d ..]} to {@code s[so .. so+d)} and
+     * returns {@code ½ Σ_c [S_c² − Σ_f v[r_f·d + c]²]}, summing in the order of {@link #fmInteraction} and
+     * {@link #fmGrad} (so the result equals theirs on the gathered rows, bit for bit).
+     */
+    float fmGatherSum(MemorySegment v, int[] rows, int first, int stride, int fields, int d, float[] s, int so);
+
+    /**
+     * The fused FM backward of one field over a batch: for i in [0, b) ascending, with
+     * {@code r = rows[rowFirst + i·rowStride]}, its slot (assigned in order of first appearance through
+     * {@code slotOfRow}, recorded in {@code rowOfSlot[slotFirst + slot]}) and
+     * {@code gr = grad[i]·(sums[i·d ..] − v[r·d ..]) + l2·v[r·d ..]} (the l2 term only when l2 != 0, added as
+     * {@code axpby} adds it): {@code acc[(slotFirst + slot)·d ..] = gr} on the row's first appearance, else
+     * {@code += gr}; {@code accW[slotFirst + slot]} likewise sums grad[i]. The roundings are those of
+     * {@link #fmGrad} followed by the embedding-bag backward's accumulation. Returns the slot count.
+     */
+    int fmAccumulateField(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums, float[] grad,
+                          float l2, int[] slotOfRow, int[] rowOfSlot, int slotFirst, float[] acc, float[] accW, int d);
 }

@@ -41,6 +41,10 @@ final class CtrOps {
         return k.describe();
     }
 
+    CtrKernels kernels() {
+        return k;
+    }
+
     /**
      * Checks offsets (monotone, [0, nnz], first 0, last nnz) and every index against its own table: a
      * parallel pass per table (offsets monotone over the table's bags, then one min/max scan over its
@@ -278,22 +282,29 @@ final class CtrOps {
         }
         MemorySegment ws = w.segment();
         long base = tableOffsets[t];
+        MemorySegment s1 = state1 == null ? null : state1.segment();
+        MemorySegment s2 = state2 == null ? null : state2.segment();
         for (int s = 0; s < slots; s++) {
-            long r = base + rowOfSlot[s];
-            long wo = r * d;
-            long ao = accBase + (long) s * d;
-            switch (opt.kind()) {
-                case SGD -> k.stepRow(ws, wo, acc, ao, d, opt.lr());
-                case ADAGRAD -> k.adagradRow(ws, wo, state1.segment(), wo, acc, ao, d, opt.lr(), opt.eps());
-                case ROWWISE_ADAGRAD -> {
-                    MemorySegment h = state1.segment();
-                    float hr = h.getAtIndex(F, r) + k.sumSquares(acc, ao, d) / d;
-                    h.setAtIndex(F, r, hr);
-                    k.stepRow(ws, wo, acc, ao, d, opt.lr() / ((float) Math.sqrt(hr) + opt.eps()));
-                }
-                case ADAM -> k.adamRow(ws, wo, state1.segment(), state2.segment(), wo, acc, ao, d, opt.beta1(), opt.beta2(),
-                        opt.eps(), c1, c2);
+            updateRow(k, opt, ws, s1, s2, base + rowOfSlot[s], d, acc, accBase + (long) s * d, c1, c2);
+        }
+    }
+
+    /**
+     * One sparse-optimizer update of row r (d wide) of ws with its reduced gradient at acc[ao ..] (state s1/s2
+     * as the optimizer needs; c1/c2 Adam's bias corrections). Shared with {@link FusedFm}.
+     */
+    static void updateRow(CtrKernels k, SparseOptimizer opt, MemorySegment ws, MemorySegment s1, MemorySegment s2, long r,
+                          int d, MemorySegment acc, long ao, float c1, float c2) {
+        long wo = r * d;
+        switch (opt.kind()) {
+            case SGD -> k.stepRow(ws, wo, acc, ao, d, opt.lr());
+            case ADAGRAD -> k.adagradRow(ws, wo, s1, wo, acc, ao, d, opt.lr(), opt.eps());
+            case ROWWISE_ADAGRAD -> {
+                float hr = s1.getAtIndex(F, r) + k.sumSquares(acc, ao, d) / d;
+                s1.setAtIndex(F, r, hr);
+                k.stepRow(ws, wo, acc, ao, d, opt.lr() / ((float) Math.sqrt(hr) + opt.eps()));
             }
+            case ADAM -> k.adamRow(ws, wo, s1, s2, wo, acc, ao, d, opt.beta1(), opt.beta2(), opt.eps(), c1, c2);
         }
     }
 

@@ -21,7 +21,7 @@ import org.reckernels.backend.AlsParams;
  * inner loops ({@link HostKernels}), and a fork-join pool over output rows. Ops run
  * synchronously on the calling thread plus the pool.
  */
-public final class JavaBackend implements Backend {
+public final class JavaBackend implements Backend, org.reckernels.backend.FusedFmOps {
     /** Below this much work (multiply-adds) an op runs on the calling thread alone. */
     private static final long SERIAL_WORK = 1L << 15;
     /** Chunks per thread: enough to even out power-law rows, few enough to keep overhead low. */
@@ -772,5 +772,49 @@ public final class JavaBackend implements Backend {
                 kernels.leakyRelu(hx.segment(), slope, hx.segment(), r * d, r * d + d);
             }
         });
+    }
+
+    // ---- fused FM training step (org.reckernels.backend.FusedFmOps; kept at the end; see FusedFm) ----
+
+    private volatile FusedFm fusedFm;
+
+    private FusedFm fusedFm() {
+        FusedFm f = fusedFm;
+        if (f == null) {
+            synchronized (this) {
+                f = fusedFm;
+                if (f == null) {
+                    f = new FusedFm(parallel, ctr().kernels());
+                    fusedFm = f;
+                }
+            }
+        }
+        return f;
+    }
+
+    @Override
+    public double fmFusedTrainStep(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
+                                   long step) {
+        String op = "fmFusedTrainStep";
+        int d = org.reckernels.backend.FusedFmOps.check(op, t, b, true);
+        if (t.optimizer().kind() == org.reckernels.backend.EmbeddingBags.OptimizerKind.ADAM && step < 1) {
+            throw new IllegalArgumentException(op + ": Adam step " + step + " must be >= 1");
+        }
+        return fusedFm().trainStep(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), hostOrNull(t.stateV1(), op, "stateV1"),
+                hostOrNull(t.stateV2(), op, "stateV2"), hostOrNull(t.stateW1(), op, "stateW1"),
+                hostOrNull(t.stateW2(), op, "stateW2"), d, step);
+    }
+
+    @Override
+    public void fmFusedPredict(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
+                               float[] out, int outFrom) {
+        String op = "fmFusedPredict";
+        int d = org.reckernels.backend.FusedFmOps.check(op, t, b, false);
+        java.util.Objects.checkFromIndexSize(outFrom, b.size(), out.length);
+        fusedFm().predict(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), d, out, outFrom);
+    }
+
+    private static HostMatrix hostOrNull(Matrix m, String op, String arg) {
+        return m == null ? null : host(m, op, arg);
     }
 }

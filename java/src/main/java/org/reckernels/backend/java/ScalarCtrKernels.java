@@ -99,4 +99,50 @@ final class ScalarCtrKernels implements CtrKernels {
             }
         }
     }
+
+    @Override
+    public float fmGatherSum(MemorySegment v, int[] rows, int first, int stride, int fields, int d, float[] s, int so) {
+        float total = 0f;
+        for (int c = 0; c < d; c++) {
+            float sum = 0f;
+            float q = 0f;
+            for (int f = 0, p = first; f < fields; f++, p += stride) {
+                float x = v.getAtIndex(F, (long) rows[p] * d + c);
+                sum += x;
+                q = Math.fma(x, x, q);
+            }
+            s[so + c] = sum;
+            total += Math.fma(sum, sum, -q);
+        }
+        return 0.5f * total;
+    }
+
+    @Override
+    public int fmAccumulateField(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums,
+                                 float[] grad, float l2, int[] slotOfRow, int[] rowOfSlot, int first, float[] acc,
+                                 float[] accW, int d) {
+        int slots = 0;
+        for (int i = 0, p = rowFirst; i < b; i++, p += rowStride) {
+            int r = rows[p];
+            int slot = slotOfRow[r];
+            boolean fresh = slot < 0;
+            if (fresh) {
+                slot = slots++;
+                slotOfRow[r] = slot;
+                rowOfSlot[first + slot] = r;
+            }
+            float g = grad[i];
+            int ao = (first + slot) * d;
+            for (int j = 0; j < d; j++) {
+                float x = v.getAtIndex(F, (long) r * d + j);
+                float gr = g * (sums[i * d + j] - x);
+                if (l2 != 0f) {
+                    gr = l2 * x + gr;
+                }
+                acc[ao + j] = fresh ? gr : gr + acc[ao + j];
+            }
+            accW[first + slot] = fresh ? g : g + accW[first + slot];
+        }
+        return slots;
+    }
 }

@@ -3,7 +3,7 @@ package org.reckernels.backend.java;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +20,30 @@ final class VectorCtrKernels implements CtrKernels {
      * (mul, fma, div, sqrt per lane) give the same bits either way.
      */
     private static final ScalarCtrKernels NARROW = new ScalarCtrKernels();
+    /** Lane rotations by L/2, L/4, .., 1 for {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int i = 0, sh = L / 2; sh >= 1; i++, sh /= 2) {
+            out[i] = VectorShuffle.iota(S, sh, 1, true);
+        }
+        return out;
+    }
+
+    /**
+     * Σ of the lanes in a fixed pairwise order (rotate-and-add). The Vector API's ADD lane reduction leaves the
+     * order to the implementation, and its JIT-compiled and interpreted forms differ in the last bits, so a
+     * run's result could depend on when a method got compiled; this order is the same in both.
+     */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> h : HALVES) {
+            v = v.add(v.rearrange(h));
+        }
+        return v.lane(0);
+    }
 
     @Override
     public String describe() {
@@ -83,7 +107,7 @@ final class VectorCtrKernels implements CtrKernels {
             FloatVector x = load(g, go, c, d); // masked lanes load 0
             acc = x.fma(x, acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     @Override
@@ -140,7 +164,7 @@ final class VectorCtrKernels implements CtrKernels {
             }
             total = total.add(s.fma(s, q.neg()));
         }
-        return 0.5f * total.reduceLanes(VectorOperators.ADD);
+        return 0.5f * sumLanes(total);
     }
 
     @Override
@@ -155,5 +179,75 @@ final class VectorCtrKernels implements CtrKernels {
                 store(s.sub(load(v, base + o, c, d)).mul(g), gv, gbase + o, c, d);
             }
         }
+    }
+
+    @Override
+    public float fmGatherSum(MemorySegment v, int[] rows, int first, int stride, int fields, int d, float[] s, int so) {
+        FloatVector total = FloatVector.zero(S);
+        for (int c = 0; c < d; c += L) {
+            FloatVector sum = FloatVector.zero(S);
+            FloatVector q = FloatVector.zero(S);
+            for (int f = 0, p = first; f < fields; f++, p += stride) {
+                FloatVector x = load(v, (long) rows[p] * d, c, d);
+                sum = sum.add(x);
+                q = x.fma(x, q);
+            }
+            if (c + L <= d) {
+                sum.intoArray(s, so + c);
+            } else {
+                sum.intoArray(s, so + c, S.indexInRange(c, d));
+            }
+            total = total.add(sum.fma(sum, q.neg()));
+        }
+        return 0.5f * sumLanes(total);
+    }
+
+    @Override
+    public int fmAccumulateField(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums,
+                                 float[] grad, float l2, int[] slotOfRow, int[] rowOfSlot, int first, float[] acc,
+                                 float[] accW, int d) {
+        int slots = 0;
+        for (int i = 0, p = rowFirst; i < b; i++, p += rowStride) {
+            int r = rows[p];
+            int slot = slotOfRow[r];
+            boolean fresh = slot < 0;
+            if (fresh) {
+                slot = slots++;
+                slotOfRow[r] = slot;
+                rowOfSlot[first + slot] = r;
+            }
+            float g = grad[i];
+            long vo = (long) r * d;
+            int so = i * d;
+            int ao = (first + slot) * d;
+            for (int c = 0; c < d; c += L) {
+                FloatVector x;
+                FloatVector gr;
+                if (c + L <= d) {
+                    x = FloatVector.fromMemorySegment(S, v, (vo + c) * Float.BYTES, LE);
+                    gr = FloatVector.fromArray(S, sums, so + c).sub(x).mul(g);
+                    if (l2 != 0f) {
+                        gr = gr.add(x.mul(l2));
+                    }
+                    if (!fresh) {
+                        gr = gr.add(FloatVector.fromArray(S, acc, ao + c));
+                    }
+                    gr.intoArray(acc, ao + c);
+                } else {
+                    var m = S.indexInRange(c, d);
+                    x = FloatVector.fromMemorySegment(S, v, (vo + c) * Float.BYTES, LE, m);
+                    gr = FloatVector.fromArray(S, sums, so + c, m).sub(x).mul(g);
+                    if (l2 != 0f) {
+                        gr = gr.add(x.mul(l2));
+                    }
+                    if (!fresh) {
+                        gr = gr.add(FloatVector.fromArray(S, acc, ao + c, m));
+                    }
+                    gr.intoArray(acc, ao + c, m);
+                }
+            }
+            accW[first + slot] = fresh ? g : g + accW[first + slot];
+        }
+        return slots;
     }
 }
