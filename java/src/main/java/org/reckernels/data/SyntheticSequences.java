@@ -277,17 +277,30 @@ public final class SyntheticSequences {
      * the query. Missing neighbours (fewer than k, or −1) count as wrong.
      */
     public double precisionAtK(Vocabulary vocab, IntFunction<int[]> neighbours, int k) {
+        List<String> tokens = new ArrayList<>(vocab.size());
+        for (int id = 0; id < vocab.size(); id++) {
+            tokens.add(vocab.token(id));
+        }
+        return precisionAtK(tokens, neighbours, k);
+    }
+
+    /**
+     * The same over any vocabulary given as its tokens (e.g. another tool's vectors): ids index
+     * {@code tokens}; tokens that are not {@code i<k>} items (such as word2vec's {@code </s>}) are
+     * neither queries nor right neighbours.
+     */
+    public double precisionAtK(List<String> tokens, IntFunction<int[]> neighbours, int k) {
         double sum = 0;
         int n = 0;
-        for (int id = 0; id < vocab.size(); id++) {
-            int a = itemOf(vocab.token(id));
+        for (int id = 0; id < tokens.size(); id++) {
+            int a = itemOf(tokens.get(id));
             if (a < 0 || clustersOf[a].length == 0) {
                 continue;
             }
             int[] nb = neighbours.apply(id);
             int hit = 0;
             for (int j = 0; j < Math.min(k, nb.length); j++) {
-                int b = nb[j] >= 0 ? itemOf(vocab.token(nb[j])) : -1;
+                int b = nb[j] >= 0 ? itemOf(tokens.get(nb[j])) : -1;
                 if (b >= 0 && related(a, b)) {
                     hit++;
                 }
