@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine from the project root, with .gpu/ carried (ci/gpu-bundle.sh):
-# unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench.
+# unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench and
+# SgnsGpuBench (SGNS words/s at window 5, negative 5, d = 128 against the 20M words/s bar).
 # Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
 # Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
-# gpubench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
+# gpubench.log, sgnsbench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
 # all-logs.tgz at the end (the device tool returns at most 8 files).
 # Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
 set -uo pipefail
@@ -66,6 +67,13 @@ fi
 bench_rc=$?
 grep -E '^(RESULT|WRONG|no GPU|baseline|device|GPU present)' "$OUT/gpubench.log" | tee -a "$summary"
 if [[ $bench_rc -ne 0 ]]; then failed=1; say "gpubench: FAILED rc=$bench_rc"; tail -40 "$OUT/gpubench.log"; fi
+
+# 2b. SGNS throughput (the bar: >= 20M words/s at window 5, negative 5, d = 128), with
+#     precision@10 on planted clusters checked against the Java backend in the same run
+"$JAVA" "${flags[@]}" -Xmx24g -cp "$CP" org.reckernels.bench.SgnsGpuBench "$OUT/results" > "$OUT/sgnsbench.log" 2>&1
+sgns_rc=$?
+grep -E '^(RESULT|WRONG|no GPU|corpus|cuda run)' "$OUT/sgnsbench.log" | sed 's/^/sgns: /' | tee -a "$summary"
+if [[ $sgns_rc -ne 0 ]]; then failed=1; say "sgnsbench: FAILED rc=$sgns_rc"; tail -40 "$OUT/sgnsbench.log"; fi
 
 # 3. training runs on Gowalla (carried in .gpu/data): CUDA and Java backends with the same seed
 #    (their loss curves must agree), and the PyTorch reference recipe for the time per epoch.

@@ -298,7 +298,27 @@ public final class SgnsBench {
     }
 
     static Path buildWord2vec(Path src, Path work) throws IOException, InterruptedException {
+        return buildWord2vec(src, work, false);
+    }
+
+    /** word2vec's per-iteration rewind; it leaves {@code eof} set (see {@link #buildWord2vec(Path, Path, boolean)}). */
+    static final String W2V_REWIND = "      sentence_length = 0;\n      fseek(fi, file_size / (long long)num_threads * (long long)id, SEEK_SET);";
+
+    /**
+     * Builds word2vec with the seed patch; with {@code fixIterations} also clears its {@code eof} flag
+     * when a thread rewinds for the next iteration. Upstream never clears it: the thread whose part
+     * ends at the end of the file trains that part once whatever -iter says (with one thread, the
+     * whole corpus; with two, its second half), so -iter > 1 runs are not what they claim. -iter 1
+     * runs are the same either way.
+     */
+    static Path buildWord2vec(Path src, Path work, boolean fixIterations) throws IOException, InterruptedException {
         String code = Files.readString(src, StandardCharsets.ISO_8859_1);
+        if (fixIterations) {
+            if (!code.contains(W2V_REWIND)) {
+                throw new IllegalStateException(src + ": could not find word2vec's per-iteration rewind to patch");
+            }
+            code = code.replace(W2V_REWIND, "      eof = 0;\n" + W2V_REWIND);
+        }
         String seeded = code.replace("unsigned long long next_random = 1;",
                         "unsigned long long next_random = (unsigned long long)w2v_seed();")
                 .replace("unsigned long long next_random = (long long)id;",
@@ -309,9 +329,10 @@ public final class SgnsBench {
         int main = seeded.indexOf("void LearnVocabFromTrainFile");
         seeded = seeded.substring(0, main) + "static unsigned long long w2v_seed(void) { const char *s = getenv(\"W2V_SEED\"); "
                 + "return s ? strtoull(s, 0, 10) : 1; }\n" + seeded.substring(main);
-        Path c = work.resolve("word2vec.c");
+        String name = fixIterations ? "word2vec-iterfix" : "word2vec";
+        Path c = work.resolve(name + ".c");
         Files.writeString(c, seeded, StandardCharsets.ISO_8859_1);
-        Path exe = work.resolve("word2vec");
+        Path exe = work.resolve(name);
         Process p = new ProcessBuilder("gcc", "-O3", "-march=native", "-funroll-loops", "-o", exe.toString(), c.toString(), "-lm",
                 "-lpthread").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
