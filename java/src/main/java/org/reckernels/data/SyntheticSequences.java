@@ -87,11 +87,13 @@ public final class SyntheticSequences {
 
     private final Config config;
     private final int[][] clustersOf; // item -> sorted cluster ids (empty for noise items)
+    private final int[][] members; // cluster -> its items
     private final List<List<String>> sessions;
 
-    private SyntheticSequences(Config config, int[][] clustersOf, List<List<String>> sessions) {
+    private SyntheticSequences(Config config, int[][] clustersOf, int[][] members, List<List<String>> sessions) {
         this.config = config;
         this.clustersOf = clustersOf;
+        this.members = members;
         this.sessions = sessions;
     }
 
@@ -173,7 +175,11 @@ public final class SyntheticSequences {
             }
             sessions.add(seq);
         }
-        return new SyntheticSequences(c, clustersOf, sessions);
+        int[][] memberArrays = new int[c.clusters()][];
+        for (int k = 0; k < c.clusters(); k++) {
+            memberArrays[k] = members.get(k).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return new SyntheticSequences(c, clustersOf, memberArrays, sessions);
     }
 
     private static boolean contains(int[] a, int n, int x) {
@@ -313,15 +319,22 @@ public final class SyntheticSequences {
 
     /** Expected precision@k of a random ranking: mean over clustered items of (related items) / (items − 1). */
     public double randomPrecision() {
+        int[] seen = new int[items()];
+        java.util.Arrays.fill(seen, -1);
         double sum = 0;
         int n = 0;
         for (int a = 0; a < items(); a++) {
             if (clustersOf[a].length == 0) {
                 continue;
             }
-            int rel = 0;
-            for (int b = 0; b < items(); b++) {
-                rel += b != a && related(a, b) ? 1 : 0;
+            int rel = 0; // members of a's clusters other than a, each counted once
+            for (int c : clustersOf[a]) {
+                for (int b : members[c]) {
+                    if (b != a && seen[b] != a) {
+                        seen[b] = a;
+                        rel++;
+                    }
+                }
             }
             sum += rel / (double) (items() - 1);
             n++;

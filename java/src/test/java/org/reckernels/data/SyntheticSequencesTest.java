@@ -93,6 +93,19 @@ class SyntheticSequencesTest {
         assertEquals(0.0, s.precisionAtK(v, id -> new int[] {noise, noise, -1}, 10), 1e-12);
         double random = s.randomPrecision();
         assertTrue(random > 0 && random < 0.2, "random " + random);
+        double brute = 0;
+        int queries = 0;
+        for (int a = 0; a < s.items(); a++) {
+            if (s.clustersOf(a).length > 0) {
+                int rel = 0;
+                for (int b = 0; b < s.items(); b++) {
+                    rel += b != a && s.related(a, b) ? 1 : 0;
+                }
+                brute += rel / (double) (s.items() - 1);
+                queries++;
+            }
+        }
+        assertEquals(brute / queries, random, 1e-12);
         assertEquals(-1, s.itemOf("x5"));
         assertEquals(-1, s.itemOf("i99999"));
         assertEquals(5, s.itemOf("i5"));
