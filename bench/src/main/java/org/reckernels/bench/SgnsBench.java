@@ -200,7 +200,7 @@ public final class SgnsBench {
         settings.put("word_counting", "word2vec's train_words: kept tokens + one </s> per line, before subsampling");
         settings.put("note", "ours: wall time of vocabulary building + training (JIT warm-up included in run 1); word2vec: the better of "
                 + "its whole-process wall time (vocabulary, training, text output) and its own Words/thread/sec x threads "
-                + "(training only, CPU-time based); runs interleaved word2vec, exact, shared; the machine may be shared, so "
+                + "(training only, CPU-time based); runs interleaved word2vec, exact, shared, DL4J (DL4J in the first dl4jRuns rounds only, timed by its child JVM from vocabulary building to the end of fit()); the machine may be shared, so "
                 + "best of the runs is reported and every run kept; overlap: ours (seed 1) vs each word2vec run (seeds 1..repeats, "
                 + "independent training streams), mean; word2vec: mean over its pairs of seeds");
         Map<String, Double> metrics = new LinkedHashMap<>();
