@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine from the project root, with .gpu/ carried (ci/gpu-bundle.sh):
 # unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench and
-# GpuAnnBench (IVF-PQ vs exact search; ANN_N vectors, default 1000000).
+# GpuAnnBench (IVF-PQ vs exact search; ANN_N vectors, default 1000000),
+# and SgnsGpuBench (SGNS words/s at window 5, negative 5, d = 128 against the 20M words/s bar).
 # Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
 # Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
-# gpubench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
+# gpubench.log, sgnsbench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
 # all-logs.tgz at the end (the device tool returns at most 8 files).
 # Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
-# Stages (GPU_CHECK_STAGES, default all): tests spmm ann train embedding ials fm — one device call
+# Stages (GPU_CHECK_STAGES, default all): tests spmm ann sgns train embedding ials fm — one device call
 # allows 10 minutes, so a run that would take longer is split, e.g.
-#   GPU_CHECK_STAGES="tests spmm ann" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm" bash ci/gpu-check.sh
+#   GPU_CHECK_STAGES="tests spmm ann sgns" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm" bash ci/gpu-check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/.gpu/out}
@@ -87,6 +88,15 @@ if want ann && gpu_runs; then
     ann_rc=$?
     grep -E '^(RESULT|WRONG|device|bandwidth)' "$OUT/gpuannbench.log" | tee -a "$summary"
     if [[ $ann_rc -ne 0 ]]; then failed=1; say "gpuannbench: FAILED rc=$ann_rc (124: timed out)"; tail -40 "$OUT/gpuannbench.log"; fi
+fi
+
+# 2b. SGNS throughput (the issue's bar: >= 20M words/s at window 5, negative 5, d = 128), with
+#     precision@10 on planted clusters checked against the Java backend in the same run
+if want sgns && gpu_runs; then
+    timeout 300 "$JAVA" "${flags[@]}" -Xmx24g -cp "$CP" org.reckernels.bench.SgnsGpuBench "$OUT/results" > "$OUT/sgnsbench.log" 2>&1
+    sgns_rc=$?
+    grep -E '^(RESULT|WRONG|no GPU|corpus|cuda run)' "$OUT/sgnsbench.log" | sed 's/^/sgns: /' | tee -a "$summary"
+    if [[ $sgns_rc -ne 0 ]]; then failed=1; say "sgnsbench: FAILED rc=$sgns_rc (124: timed out)"; tail -40 "$OUT/sgnsbench.log"; fi
 fi
 
 # 3. training runs on Gowalla (carried in .gpu/data): CUDA and Java backends with the same seed

@@ -39,7 +39,14 @@ import org.reckernels.model.Item2Vec;
  * word2vec's seed-to-seed spread. Ours (seeds 1 and 2, both modes) is compared with every word2vec
  * run, and our two seeds with each other.
  *
- * <p>Usage: {@code SgnsBench <corpus.txt> <corpusName> <outDir> [threads 2] [repeats 3] [word2vec.c]}
+ * <p>DL4J Word2Vec (deeplearning4j-nlp, skip-gram, negative sampling, same parameters and
+ * workers = threads) runs in a child JVM ({@link Dl4jWord2VecRun}, class path bench/target/lib-dl4j,
+ * or the folder named by {@code -Dsgns.dl4jLib}) in the first {@code dl4jRuns} rounds, after our
+ * runs of that round; its words/s is our word2vec-style word count over its vocabulary building +
+ * training time (JVM start and native backend loading excluded). If it cannot run, the reason is
+ * recorded in the results file and the rest goes on.
+ *
+ * <p>Usage: {@code SgnsBench <corpus.txt> <corpusName> <outDir> [threads 2] [repeats 3] [word2vec.c] [dl4jRuns 1]}
  */
 public final class SgnsBench {
     private SgnsBench() {
@@ -50,7 +57,7 @@ public final class SgnsBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.println("usage: SgnsBench <corpus.txt> <corpusName> <outDir> [threads 2] [repeats 3] [word2vec.c]");
+            System.err.println("usage: SgnsBench <corpus.txt> <corpusName> <outDir> [threads 2] [repeats 3] [word2vec.c] [dl4jRuns 1]");
             System.exit(2);
         }
         Path corpus = Path.of(args[0]);
@@ -59,6 +66,11 @@ public final class SgnsBench {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 3;
         Path src = Path.of(args.length > 5 ? args[5] : "../shared/peers/word2vec/word2vec.c");
+        int dl4jRuns = args.length > 6 ? Integer.parseInt(args[6]) : 1;
+        List<Double> dl4jWps = new ArrayList<>();
+        List<Double> dl4jSec = new ArrayList<>();
+        List<String> dl4jErrors = new ArrayList<>();
+        String dl4jBackend = null;
         Path work = Files.createTempDirectory("sgns-bench");
         Path w2v = buildWord2vec(src, work);
 
@@ -76,6 +88,7 @@ public final class SgnsBench {
         for (int r = 0; r < Math.max(2, repeats); r++) {
             w2vVec.add(work.resolve("w2v-seed" + (r + 1) + ".txt"));
         }
+        String loadStart = loadAverage();
         String device;
         try (Backend backend = Backends.open("java").backend()) {
             device = "cpu-" + Runtime.getRuntime().availableProcessors() + "c";
@@ -104,6 +117,18 @@ public final class SgnsBench {
                     line.append(String.format("; ours %s %,.0f words/s incl. vocabulary %.2fs (%,.0f training only)", modes[mode],
                             words / sec, vocabSec, t.result().wordsPerSec()));
                 }
+                if (r < dl4jRuns) {
+                    Dl4jOutcome d = runDl4j(corpus, work.resolve("dl4j-" + (r + 1) + ".txt"), threads, r + 1);
+                    if (d.error() == null) {
+                        dl4jSec.add(d.seconds());
+                        dl4jWps.add(words / d.seconds());
+                        dl4jBackend = d.backend();
+                        line.append(String.format("; DL4J %,.0f words/s (%.1fs incl. vocabulary)", words / d.seconds(), d.seconds()));
+                    } else {
+                        dl4jErrors.add(d.error());
+                        line.append("; DL4J failed: ").append(d.error());
+                    }
+                }
                 System.out.println(line);
             }
         }
@@ -123,6 +148,14 @@ public final class SgnsBench {
             }
         }
         System.out.printf("overlap@10 over the %d most frequent words: word2vec seed to seed %s%n", QUERIES, w2vSeeds);
+        List<Double> dl4jVsW2v = new ArrayList<>();
+        if (!dl4jWps.isEmpty()) {
+            Vectors d = Vectors.read(work.resolve("dl4j-1.txt"));
+            for (Vectors x : w2vRuns) {
+                dl4jVsW2v.add(overlap(d, x, QUERIES));
+            }
+            System.out.printf("DL4J (seed 1) vs word2vec runs %s%n", dl4jVsW2v);
+        }
         List<List<Double>> oursVsW2v = List.of(new ArrayList<>(), new ArrayList<>());
         double[] oursSeeds = new double[2];
         for (int mode = 0; mode < 2; mode++) {
@@ -155,10 +188,19 @@ public final class SgnsBench {
         settings.put("word2vec_seed_to_seed_overlap_runs", w2vSeeds);
         settings.put("ours_exact_vs_word2vec_overlap_runs", oursVsW2v.get(0));
         settings.put("ours_shared_vs_word2vec_overlap_runs", oursVsW2v.get(1));
+        settings.put("dl4j", "org.deeplearning4j:deeplearning4j-nlp " + DL4J_VERSION + " Word2Vec (SkipGram, negativeSample 5, no HS, "
+                + "sampling 1e-4, lr 0.025 -> 2.5e-6, 1 epoch, workers = threads), backend " + dl4jBackend);
+        settings.put("dl4j_seconds_runs", dl4jSec);
+        settings.put("dl4j_words_per_s_runs", dl4jWps);
+        settings.put("dl4j_vs_word2vec_overlap_runs", dl4jVsW2v);
+        if (!dl4jErrors.isEmpty()) {
+            settings.put("dl4j_errors", dl4jErrors);
+        }
+        settings.put("load_average_at_start_and_end", List.of(loadStart, loadAverage()));
         settings.put("word_counting", "word2vec's train_words: kept tokens + one </s> per line, before subsampling");
         settings.put("note", "ours: wall time of vocabulary building + training (JIT warm-up included in run 1); word2vec: the better of "
                 + "its whole-process wall time (vocabulary, training, text output) and its own Words/thread/sec x threads "
-                + "(training only, CPU-time based); runs interleaved word2vec, exact, shared; the machine may be shared, so "
+                + "(training only, CPU-time based); runs interleaved word2vec, exact, shared, DL4J (DL4J in the first dl4jRuns rounds only, timed by its child JVM from vocabulary building to the end of fit()); the machine may be shared, so "
                 + "best of the runs is reported and every run kept; overlap: ours (seed 1) vs each word2vec run (seeds 1..repeats, "
                 + "independent training streams), mean; word2vec: mean over its pairs of seeds");
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -174,12 +216,77 @@ public final class SgnsBench {
         Map<String, Double> ratios = new LinkedHashMap<>();
         ratios.put("speedup_vs_word2vec-c", max(oursWps.get(0)) / w2vBest);
         ratios.put("shared_speedup_vs_word2vec-c", max(oursWps.get(1)) / w2vBest);
+        List<ResultsFile.Baseline> baselines = new ArrayList<>(List.of(new ResultsFile.Baseline("word2vec-c", base)));
+        if (!dl4jWps.isEmpty()) {
+            Map<String, Double> dl4j = new LinkedHashMap<>();
+            dl4j.put("words_per_s", max(dl4jWps));
+            dl4j.put("overlap@10_vs_word2vec", mean(dl4jVsW2v));
+            baselines.add(new ResultsFile.Baseline("dl4j", dl4j));
+            ratios.put("speedup_vs_dl4j", max(oursWps.get(0)) / max(dl4jWps));
+        }
         String command = "java ... org.reckernels.bench.SgnsBench " + String.join(" ", args);
-        ResultsFile f = ResultsFile.of("sgns-" + corpusName, device, "-", command)
-                .with(settings, metrics, List.of(new ResultsFile.Baseline("word2vec-c", base)), ratios);
+        ResultsFile f = ResultsFile.of("sgns-" + corpusName, device, "-", command).with(settings, metrics, baselines, ratios);
         System.out.printf("words/s: ours exact %,.0f, shared %,.0f vs word2vec %,.0f: speedup %.2f, %.2f%n", max(oursWps.get(0)),
                 max(oursWps.get(1)), w2vBest, max(oursWps.get(0)) / w2vBest, max(oursWps.get(1)) / w2vBest);
+        if (!dl4jWps.isEmpty()) {
+            System.out.printf("words/s: DL4J %,.0f: ours exact is %.2fx DL4J%n", max(dl4jWps), max(oursWps.get(0)) / max(dl4jWps));
+        }
         System.out.println("wrote " + f.write(outDir));
+    }
+
+    static final String DL4J_VERSION = "1.0.0-M2.1";
+
+    /** The 1, 5, 15-minute load averages (the machine may be shared). */
+    static String loadAverage() {
+        try {
+            String[] p = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return p[0] + " " + p[1] + " " + p[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    record Dl4jOutcome(double seconds, String backend, String error) {
+    }
+
+    /** The folder with DL4J and its natives: -Dsgns.dl4jLib, else lib-dl4j beside this jar's folder (bench/target). */
+    static Path dl4jLib() throws java.net.URISyntaxException {
+        String p = System.getProperty("sgns.dl4jLib");
+        if (p != null) {
+            return Path.of(p);
+        }
+        Path jar = Path.of(SgnsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return jar.getParent().resolve("lib-dl4j");
+    }
+
+    /** Runs {@link Dl4jWord2VecRun} in a child JVM; never throws for DL4J's own failures (they are returned). */
+    static Dl4jOutcome runDl4j(Path corpus, Path out, int threads, int seed) throws Exception {
+        Path lib = dl4jLib();
+        if (!Files.isDirectory(lib)) {
+            return new Dl4jOutcome(Double.NaN, null, lib + " is missing (built by mvn package in bench/)");
+        }
+        String javaExe = ProcessHandle.current().info().command().orElse("java");
+        String cp = System.getProperty("java.class.path") + java.io.File.pathSeparator + lib.resolve("*");
+        ProcessBuilder pb = new ProcessBuilder(javaExe, "-Xmx4g", "--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                Dl4jWord2VecRun.class.getName(), corpus.toString(), out.toString(), Integer.toString(threads), Integer.toString(seed),
+                Integer.toString(SIZE), "5", "5", "1e-4", "5", "1").redirectErrorStream(true);
+        Path log = out.resolveSibling(out.getFileName() + ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        boolean done = p.waitFor(2, TimeUnit.HOURS);
+        String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+        if (!done) {
+            p.destroyForcibly();
+            return new Dl4jOutcome(Double.NaN, null, "DL4J did not finish in 2 hours; log " + log);
+        }
+        Matcher sec = Pattern.compile("DL4J_SECONDS ([0-9.Ee+-]+)").matcher(text);
+        Matcher backend = Pattern.compile("DL4J_BACKEND (\\S+)").matcher(text);
+        if (p.exitValue() != 0 || !sec.find() || !Files.exists(out)) {
+            String[] lines = text.split("\n");
+            String tail = String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 8), lines.length));
+            return new Dl4jOutcome(Double.NaN, null, "exit " + p.exitValue() + ": " + tail);
+        }
+        return new Dl4jOutcome(Double.parseDouble(sec.group(1)), backend.find() ? backend.group(1) : "?", null);
     }
 
     private static double mean(List<Double> l) {
@@ -191,7 +298,27 @@ public final class SgnsBench {
     }
 
     static Path buildWord2vec(Path src, Path work) throws IOException, InterruptedException {
+        return buildWord2vec(src, work, false);
+    }
+
+    /** word2vec's per-iteration rewind; it leaves {@code eof} set (see {@link #buildWord2vec(Path, Path, boolean)}). */
+    static final String W2V_REWIND = "      sentence_length = 0;\n      fseek(fi, file_size / (long long)num_threads * (long long)id, SEEK_SET);";
+
+    /**
+     * Builds word2vec with the seed patch; with {@code fixIterations} also clears its {@code eof} flag
+     * when a thread rewinds for the next iteration. Upstream never clears it: the thread whose part
+     * ends at the end of the file trains that part once whatever -iter says (with one thread, the
+     * whole corpus; with two, its second half), so -iter > 1 runs are not what they claim. -iter 1
+     * runs are the same either way.
+     */
+    static Path buildWord2vec(Path src, Path work, boolean fixIterations) throws IOException, InterruptedException {
         String code = Files.readString(src, StandardCharsets.ISO_8859_1);
+        if (fixIterations) {
+            if (!code.contains(W2V_REWIND)) {
+                throw new IllegalStateException(src + ": could not find word2vec's per-iteration rewind to patch");
+            }
+            code = code.replace(W2V_REWIND, "      eof = 0;\n" + W2V_REWIND);
+        }
         String seeded = code.replace("unsigned long long next_random = 1;",
                         "unsigned long long next_random = (unsigned long long)w2v_seed();")
                 .replace("unsigned long long next_random = (long long)id;",
@@ -202,9 +329,10 @@ public final class SgnsBench {
         int main = seeded.indexOf("void LearnVocabFromTrainFile");
         seeded = seeded.substring(0, main) + "static unsigned long long w2v_seed(void) { const char *s = getenv(\"W2V_SEED\"); "
                 + "return s ? strtoull(s, 0, 10) : 1; }\n" + seeded.substring(main);
-        Path c = work.resolve("word2vec.c");
+        String name = fixIterations ? "word2vec-iterfix" : "word2vec";
+        Path c = work.resolve(name + ".c");
         Files.writeString(c, seeded, StandardCharsets.ISO_8859_1);
-        Path exe = work.resolve("word2vec");
+        Path exe = work.resolve(name);
         Process p = new ProcessBuilder("gcc", "-O3", "-march=native", "-funroll-loops", "-o", exe.toString(), c.toString(), "-lm",
                 "-lpthread").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -269,6 +397,35 @@ public final class SgnsBench {
                 rows.add(v);
             }
             return new Vectors(words, index, rows.toArray(new float[0][]));
+        }
+
+        /** Row ids of the k nearest rows by cosine to row id, itself excluded, best first. */
+        int[] topK(int id, int k) {
+            float[] q = unit[id];
+            int[] best = new int[k];
+            float[] score = new float[k];
+            java.util.Arrays.fill(best, -1);
+            java.util.Arrays.fill(score, Float.NEGATIVE_INFINITY);
+            for (int r = 0; r < unit.length; r++) {
+                if (r == id) {
+                    continue;
+                }
+                float s = 0;
+                for (int c = 0; c < q.length; c++) {
+                    s += q[c] * unit[r][c];
+                }
+                if (s > score[k - 1]) {
+                    int p = k - 1;
+                    while (p > 0 && s > score[p - 1]) {
+                        score[p] = score[p - 1];
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    score[p] = s;
+                    best[p] = r;
+                }
+            }
+            return best;
         }
 
         /** Top-10 neighbours of word among the words in {@code allowed}. */

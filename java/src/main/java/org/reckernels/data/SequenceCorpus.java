@@ -1,6 +1,5 @@
 package org.reckernels.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -132,17 +131,35 @@ public final class SequenceCorpus {
      * Reads CSV events {@code session_id,item[,time]}: one sequence per session, in order of first
      * appearance, items ordered by time (numeric, stable) when the column is present, else by line
      * order. A first line whose second field is "item" (or whose third is "time") is a header.
-     * Blank lines are skipped; a line with fewer than two fields or a non-numeric time is an error
+     * Blank lines are skipped; a line that is not UTF-8, has fewer than two fields or a non-numeric time is an error
      * naming the line.
      */
     public static SequenceCorpus readCsv(Path file, int minCount) throws IOException {
         Map<String, List<double[]>> order = new LinkedHashMap<>();
         Map<String, List<String>> items = new HashMap<>();
         long lineNo = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
+        // decoded line by line (not by a Reader's block), so that a non-UTF-8 line is named exactly
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            while (true) {
+                raw.reset();
+                int c;
+                while ((c = in.read()) >= 0 && c != '\n') {
+                    raw.write(c);
+                }
+                if (c < 0 && raw.size() == 0) {
+                    break;
+                }
                 lineNo++;
+                byte[] bytes = raw.toByteArray();
+                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                String line;
+                try {
+                    line = utf8.decode(java.nio.ByteBuffer.wrap(bytes, 0, len)).toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": not UTF-8 text (CSV input must be UTF-8)");
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -167,8 +184,6 @@ public final class SequenceCorpus {
                 order.computeIfAbsent(session, k -> new ArrayList<>()).add(new double[] {t, its.size()});
                 its.add(f[1].trim());
             }
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new IllegalArgumentException(file + " line " + (lineNo + 1) + ": not UTF-8 text (CSV input must be UTF-8)");
         }
         Builder b = new Builder(file.toString());
         for (Map.Entry<String, List<double[]>> e : order.entrySet()) {

@@ -17,16 +17,20 @@ import org.reckernels.data.SequenceCorpus;
 import org.reckernels.data.SyntheticSequences;
 
 class Item2VecTest {
+    /** A smaller version of the default synthetic sessions (about 140k tokens), for fast tests. */
+    static SyntheticSequences smallSynthetic(long seed) {
+        return SyntheticSequences.generate(SyntheticSequences.Config.defaults(seed).withItems(50, 2000, 400).withSessions(12_000));
+    }
 
     @Test
     void plantedClustersAreRecovered(@TempDir Path dir) throws IOException {
-        SyntheticSequences syn = SyntheticSequences.generate(11);
+        SyntheticSequences syn = smallSynthetic(11);
         SequenceCorpus corpus = syn.corpus(1);
         Item2Vec.Params p = Item2Vec.Params.defaults().withVectorSize(32).withEpochs(3).withWorkers(2).withSample(1e-3)
                 .withMinCount(1).withWholeSession(true);
         try (Backend b = new JavaBackend(); Item2Vec m = Item2Vec.train(b, corpus, p, null).model()) {
             double prec = syn.precisionAtK(m.vocabulary(), id -> m.mostSimilarIds(id, 10), 10);
-            assertTrue(prec > 0.8, "precision@10 " + prec);
+            assertTrue(prec > 0.7, "precision@10 " + prec);
             assertThrows(IllegalArgumentException.class, () -> m.mostSimilar("nope", 3));
             List<Item2Vec.Neighbor> nb = m.mostSimilar("i5", 5);
             assertEquals(5, nb.size());
@@ -53,13 +57,37 @@ class Item2VecTest {
 
     @Test
     void windowModeAlsoLearnsAndOneTokenSequencesAreHarmless() {
-        SyntheticSequences syn = SyntheticSequences.generate(40, 20, 16, 20_000, 1, 12, 0.05, 3);
+        SyntheticSequences syn = SyntheticSequences.generate(SyntheticSequences.Config.defaults(3).withItems(50, 2000, 400)
+                .withSessions(12_000).withLengths(1, 20));
         SequenceCorpus corpus = syn.corpus(1);
+        assertTrue(java.util.stream.IntStream.range(0, corpus.numSequences()).anyMatch(s -> corpus.starts()[s + 1] - corpus.starts()[s] == 1));
         Item2Vec.Params p = Item2Vec.Params.defaults().withVectorSize(32).withEpochs(5).withWorkers(2).withMinCount(1);
         try (Backend b = new JavaBackend(); Item2Vec m = Item2Vec.train(b, corpus, p, null).model()) {
             double prec = syn.precisionAtK(m.vocabulary(), id -> m.mostSimilarIds(id, 10), 10);
             assertTrue(prec > 0.7, "precision@10 " + prec);
         }
+    }
+
+    /** The synthetic default is hard enough to rank trainers: one epoch or a window of 1 scores visibly lower. */
+    @Test
+    void weakTrainersScoreVisiblyLowerOnTheSyntheticSessions() {
+        SyntheticSequences syn = smallSynthetic(5);
+        SequenceCorpus corpus = syn.corpus(1);
+        Item2Vec.Params good = new Item2Vec.Params(32, 5, 1, 5, 0.75, 1e-3, 0.025f, 1e-4f, 5, 1, 2, false);
+        double[] prec = new double[3];
+        Item2Vec.Params[] runs = {good, good.withEpochs(1), good.withWindow(1)};
+        try (Backend b = new JavaBackend()) {
+            for (int i = 0; i < runs.length; i++) {
+                try (Item2Vec m = Item2Vec.train(b, corpus, runs[i], null).model()) {
+                    prec[i] = syn.precisionAtK(m.vocabulary(), id -> m.mostSimilarIds(id, 10), 10);
+                }
+            }
+        }
+        String all = java.util.Arrays.toString(prec) + " (random " + syn.randomPrecision() + ")";
+        assertTrue(prec[0] > 0.75, all);
+        assertTrue(prec[1] < prec[0] - 0.2, "one epoch: " + all);
+        assertTrue(prec[2] < prec[0] - 0.05, "window 1: " + all);
+        assertTrue(syn.randomPrecision() < 0.1, all);
     }
 
     @Test
