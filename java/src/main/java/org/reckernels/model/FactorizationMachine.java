@@ -350,55 +350,20 @@ public final class FactorizationMachine implements CtrModel {
     }
 
     /**
-     * Saves the model as one table (R + 1) x (d + 1): row r holds v[r] then w[r]; the last row holds zeros
-     * then the bias. Metadata: model, vocab, dim, l2.
+     * Saves the model as one table (R + 1) x (d + 1) ({@link CtrModelFile}): row r holds v[r] then w[r]; the
+     * last row holds zeros then the bias. Metadata: model = fm, vocab, dim, l2.
      */
     public void save(Path file, Map<String, String> extra) throws IOException {
-        long r = tablesV[vocab.length];
-        try (HostMatrix hv = HostMatrix.zeros(r, dim); HostMatrix hw = HostMatrix.zeros(r + 1, 1);
-             HostMatrix t = HostMatrix.zeros(r + 1, dim + 1L)) {
-            backend.download(v, hv);
-            backend.download(w, hw);
-            for (long i = 0; i <= r; i++) {
-                for (int c = 0; c < dim && i < r; c++) {
-                    t.set(i, c, hv.get(i, c));
-                }
-                t.set(i, dim, hw.get(i, 0));
-            }
-            Map<String, String> meta = new LinkedHashMap<>(extra);
-            meta.put("model", "fm");
-            meta.put("dim", Integer.toString(dim));
-            meta.put("l2", Float.toString(l2));
-            meta.put("vocab", Arrays.toString(vocab).replaceAll("[\\[\\] ]", ""));
-            TableFile.write(file, meta, t);
-        }
+        Map<String, String> meta = new java.util.LinkedHashMap<>(extra);
+        meta.put("l2", Float.toString(l2));
+        CtrModelFile.write(backend, file, "fm", dim, vocab, v, w, meta);
     }
 
     /** Loads a model saved by {@link #save} onto {@code backend} (its l2 kept; optimizer state starts fresh). */
     public static FactorizationMachine load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
-        TableFile.Loaded l = TableFile.read(file);
-        try (HostMatrix t = l.table()) {
-            Map<String, String> m = l.metadata();
-            if (!"fm".equals(m.get("model"))) {
-                throw new IllegalArgumentException(file + ": not an FM model file (model = " + m.get("model") + ")");
-            }
-            int dim = Integer.parseInt(m.get("dim"));
-            int[] vocab = Arrays.stream(m.get("vocab").split(",")).mapToInt(Integer::parseInt).toArray();
-            long r = Arrays.stream(vocab).asLongStream().sum();
-            if (t.rows() != r + 1 || t.cols() != dim + 1L) {
-                throw new IllegalArgumentException(file + ": table is " + t.shape() + ", metadata implies " + (r + 1) + "x"
-                        + (dim + 1));
-            }
-            try (HostMatrix hv = HostMatrix.zeros(r, dim); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
-                for (long i = 0; i <= r; i++) {
-                    for (int c = 0; c < dim && i < r; c++) {
-                        hv.set(i, c, t.get(i, c));
-                    }
-                    hw.set(i, 0, t.get(i, dim));
-                }
-                float l2 = Float.parseFloat(m.getOrDefault("l2", "0"));
-                return new FactorizationMachine(backend, vocab, dim, optimizer, l2, hv, hw);
-            }
+        try (CtrModelFile.Contents c = CtrModelFile.read(file, "fm", false)) {
+            float l2 = Float.parseFloat(c.metadata().getOrDefault("l2", "0"));
+            return new FactorizationMachine(backend, c.vocab(), c.dim(), optimizer, l2, c.v(), c.w());
         }
     }
 

@@ -254,54 +254,17 @@ public final class FieldAwareFM implements CtrModel {
     }
 
     /**
-     * Saves the model as one table (R + 1) x (F·d + 1): row r holds V[r] then w[r]; the last row holds zeros then
-     * the bias. Metadata: model = ffm, vocab, dim.
+     * Saves the model as one table (R + 1) x (F·d + 1) ({@link CtrModelFile}): row r holds V[r] then w[r]; the
+     * last row holds zeros then the bias. Metadata: model = ffm, vocab, dim.
      */
     public void save(Path file, Map<String, String> extra) throws IOException {
-        long r = tablesV[vocab.length];
-        try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1);
-             HostMatrix t = HostMatrix.zeros(r + 1, width + 1L)) {
-            backend.download(v, hv);
-            backend.download(w, hw);
-            for (long i = 0; i <= r; i++) {
-                for (int c = 0; c < width && i < r; c++) {
-                    t.set(i, c, hv.get(i, c));
-                }
-                t.set(i, width, hw.get(i, 0));
-            }
-            Map<String, String> meta = new LinkedHashMap<>(extra);
-            meta.put("model", "ffm");
-            meta.put("dim", Integer.toString(dim));
-            meta.put("vocab", Arrays.toString(vocab).replaceAll("[\\[\\] ]", ""));
-            TableFile.write(file, meta, t);
-        }
+        CtrModelFile.write(backend, file, "ffm", dim, vocab, v, w, extra);
     }
 
     /** Loads a model saved by {@link #save} onto {@code backend} (optimizer state starts fresh). */
     public static FieldAwareFM load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
-        TableFile.Loaded l = TableFile.read(file);
-        try (HostMatrix t = l.table()) {
-            Map<String, String> m = l.metadata();
-            if (!"ffm".equals(m.get("model"))) {
-                throw new IllegalArgumentException(file + ": not an FFM model file (model = " + m.get("model") + ")");
-            }
-            int dim = Integer.parseInt(m.get("dim"));
-            int[] vocab = Arrays.stream(m.get("vocab").split(",")).mapToInt(Integer::parseInt).toArray();
-            long r = Arrays.stream(vocab).asLongStream().sum();
-            int width = vocab.length * dim;
-            if (t.rows() != r + 1 || t.cols() != width + 1L) {
-                throw new IllegalArgumentException(file + ": table is " + t.shape() + ", metadata implies " + (r + 1) + "x"
-                        + (width + 1));
-            }
-            try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
-                for (long i = 0; i <= r; i++) {
-                    for (int c = 0; c < width && i < r; c++) {
-                        hv.set(i, c, t.get(i, c));
-                    }
-                    hw.set(i, 0, t.get(i, width));
-                }
-                return new FieldAwareFM(backend, vocab, dim, optimizer, hv, hw);
-            }
+        try (CtrModelFile.Contents c = CtrModelFile.read(file, "ffm", true)) {
+            return new FieldAwareFM(backend, c.vocab(), c.dim(), optimizer, c.v(), c.w());
         }
     }
 
