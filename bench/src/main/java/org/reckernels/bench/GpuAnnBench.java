@@ -16,7 +16,6 @@ import org.reckernels.ann.SearchResult;
 import org.reckernels.ann.SyntheticVectors;
 import org.reckernels.backend.AnnKernels;
 import org.reckernels.backend.cuda.CudaBackend;
-import org.reckernels.backend.cuda.CudaProbe;
 import org.reckernels.backend.java.JavaBackend;
 import org.reckernels.io.ResultsFile;
 import org.reckernels.reference.AnnReferenceKernels;
@@ -66,14 +65,7 @@ public final class GpuAnnBench {
                 System.exit(run(new AnnReferenceKernels(cpu), null, out, n, nq, nlist, m));
             }
         }
-        CudaProbe.Result probe;
-        try {
-            probe = CudaProbe.probe();
-        } catch (LinkageError | RuntimeException e) {
-            probe = new CudaProbe.Result(false, e.toString());
-        }
-        if (!probe.available()) {
-            System.out.println("no GPU: " + probe.reason());
+        if (!GpuStats.gpuOrSayWhyNot()) {
             return;
         }
         int failures;

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.reckernels.backend.Backend;
-import org.reckernels.backend.cuda.CudaProbe;
 import org.reckernels.bench.jmh.SpmmBenchmark;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostMatrix;
@@ -49,14 +48,7 @@ public final class GpuBench {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
-        CudaProbe.Result probe;
-        try {
-            probe = CudaProbe.probe();
-        } catch (LinkageError | RuntimeException e) {
-            probe = new CudaProbe.Result(false, e.toString());
-        }
-        if (!probe.available()) {
-            System.out.println("no GPU: " + probe.reason());
+        if (!GpuStats.gpuOrSayWhyNot()) {
             return;
         }
         int failures;

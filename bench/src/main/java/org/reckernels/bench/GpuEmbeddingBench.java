@@ -16,7 +16,6 @@ import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags.Pooling;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
 import org.reckernels.backend.cuda.CudaBackend;
-import org.reckernels.backend.cuda.CudaProbe;
 import org.reckernels.io.ResultsFile;
 import org.reckernels.reference.CtrReferenceOps;
 import org.reckernels.tensor.HostIndexVector;
@@ -65,14 +64,7 @@ public final class GpuEmbeddingBench {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "bench/results");
         Path torchJson = args.length > 1 ? Path.of(args[1]) : null;
-        CudaProbe.Result probe;
-        try {
-            probe = CudaProbe.probe();
-        } catch (LinkageError | RuntimeException e) {
-            probe = new CudaProbe.Result(false, e.toString());
-        }
-        if (!probe.available()) {
-            System.out.println("no GPU: " + probe.reason());
+        if (!GpuStats.gpuOrSayWhyNot()) {
             return;
         }
         Map<String, double[]> torch = readTorch(torchJson);

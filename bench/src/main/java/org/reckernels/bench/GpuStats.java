@@ -24,4 +24,21 @@ final class GpuStats {
         }
         return m;
     }
+
+    /**
+     * Whether a usable GPU is here (the backend's own probe, which never throws); prints
+     * {@code no GPU: <reason>} when not — the line ci/gpu-check.sh reads.
+     */
+    static boolean gpuOrSayWhyNot() {
+        org.reckernels.backend.cuda.CudaProbe.Result probe;
+        try {
+            probe = org.reckernels.backend.cuda.CudaProbe.probe();
+        } catch (LinkageError | RuntimeException e) {
+            probe = new org.reckernels.backend.cuda.CudaProbe.Result(false, e.toString());
+        }
+        if (!probe.available()) {
+            System.out.println("no GPU: " + probe.reason());
+        }
+        return probe.available();
+    }
 }

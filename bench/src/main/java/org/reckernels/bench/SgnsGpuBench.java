@@ -8,7 +8,6 @@ import java.util.Map;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.SgnsJob;
 import org.reckernels.backend.cuda.CudaBackend;
-import org.reckernels.backend.cuda.CudaProbe;
 import org.reckernels.backend.java.JavaBackend;
 import org.reckernels.data.SequenceCorpus;
 import org.reckernels.data.SyntheticSequences;
@@ -45,14 +44,7 @@ public final class SgnsGpuBench {
         int sessions = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         boolean smoke = args.length > 3 && args[3].equals("java");
-        CudaProbe.Result probe;
-        try {
-            probe = CudaProbe.probe();
-        } catch (LinkageError | RuntimeException e) {
-            probe = new CudaProbe.Result(false, e.toString());
-        }
-        if (!probe.available() && !smoke) {
-            System.out.println("no GPU: " + probe.reason());
+        if (!smoke && !GpuStats.gpuOrSayWhyNot()) {
             return;
         }
         SyntheticSequences.Config config = SyntheticSequences.Config.defaults(7).withItems(1000, 50_000, 10_000).withSessions(sessions);
