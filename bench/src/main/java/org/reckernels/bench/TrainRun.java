@@ -22,8 +22,8 @@ import org.reckernels.train.TrainingListener;
  * for the Gowalla split): settings, epochs, seconds per epoch, recall/ndcg@20, the published
  * numbers as baselines.
  *
- * <p>Usage: {@code TrainRun <lightgcn|mf|ials> <dataDir> <epochs> <evalEvery> <outDir> [backend]} (for ials, epochs
- * are sweeps and evalEvery is ignored)
+ * <p>Usage: {@code TrainRun <lightgcn|mf|ials> <dataDir> <epochs> <evalEvery> <outDir> [backend] [l2]} (for ials,
+ * epochs are sweeps and evalEvery and l2 are ignored)
  */
 public final class TrainRun {
     private TrainRun() {
@@ -32,7 +32,7 @@ public final class TrainRun {
     /** recall@20 / ndcg@20 reported by the LightGCN paper (Table 3) for the Gowalla split. */
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: TrainRun <lightgcn|mf> <dataDir> <epochs> <evalEvery> <outDir> [auto|java|cuda]");
+            System.err.println("usage: TrainRun <lightgcn|mf|ials> <dataDir> <epochs> <evalEvery> <outDir> [auto|java|cuda] [l2]");
             System.exit(2);
         }
         String modelName = args[0];
@@ -49,6 +49,9 @@ public final class TrainRun {
         GraphModelConfig model = modelName.equals("mf") ? new GraphModelConfig("mf", 64, 0, 0.1f, 2020)
                 : GraphModelConfig.lightgcn();
         BprConfig config = BprConfig.paperDefaults(epochs).withEvalEvery(evalEvery);
+        if (args.length > 6) { // an L2 other than the paper's 1e-4 (e.g. for MF, which over-fits with it)
+            config = config.withL2(Float.parseFloat(args[6]));
+        }
         // Curves, so that runs on different backends (same seed, same data) can be compared epoch by epoch.
         List<Double> lossCurve = new java.util.ArrayList<>();
         List<Double> secondsCurve = new java.util.ArrayList<>();

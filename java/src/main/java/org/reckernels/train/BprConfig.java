@@ -30,6 +30,10 @@ public record BprConfig(int epochs, int batchSize, float lr, float l2, long seed
         return new BprConfig(epochs, batchSize, lr, l2, seed, every, patience, watchMetric);
     }
 
+    public BprConfig withL2(float coef) {
+        return new BprConfig(epochs, batchSize, lr, coef, seed, evalEvery, patience, watchMetric);
+    }
+
     public BprConfig withEpochs(int e) {
         return new BprConfig(e, batchSize, lr, l2, seed, evalEvery, patience, watchMetric);
     }
