@@ -79,7 +79,8 @@ final class TrainCommand {
         TrainTestSplit data = loadData(o, out);
         // The synthetic default is small: a larger learning rate and batch reach its quality in seconds.
         BprConfig config = new BprConfig(o.integer("epochs", synthetic ? 20 : 1000), o.integer("batch", synthetic ? 1024 : 2048),
-                o.number("lr", synthetic ? 5e-3f : 1e-3f), o.number("l2", 1e-4f), o.integer("seed", 2020),
+                o.number("lr", synthetic ? 5e-3f : 1e-3f),
+                o.number("l2", modelName.equals("mf") && !synthetic ? LeaderboardCommand.MF_L2 : 1e-4f), o.integer("seed", 2020),
                 o.integer("eval-every", synthetic ? 5 : 20), o.integer("patience", synthetic ? 0 : 5), "recall@20");
         GraphModelConfig model = new GraphModelConfig(modelName, o.integer("dim", 64), o.integer("layers", 3), 0.1f,
                 o.integer("seed", 2020), o.number("dropout", GraphModelConfig.defaultDropout(modelName)));
