@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags;
 import org.reckernels.backend.EmbeddingBags.Pooling;
@@ -59,33 +58,16 @@ public final class FactorizationMachine implements CtrModel {
         this.vocab = vocab.clone();
         this.dim = dim;
         this.optimizer = optimizer;
-        this.tablesV = new long[vocab.length + 1];
-        this.tablesW = new long[vocab.length + 2];
-        for (int f = 0; f < vocab.length; f++) {
-            tablesV[f + 1] = tablesV[f] + vocab[f];
-            tablesW[f + 1] = tablesV[f + 1];
-        }
-        tablesW[vocab.length + 1] = tablesW[vocab.length] + 1;
+        this.tablesV = OneHotLayout.valueTables(vocab);
+        this.tablesW = OneHotLayout.linearTables(tablesV);
         this.v = backend.upload(hv);
         this.w = backend.upload(hw);
         long r = tablesV[vocab.length];
-        switch (optimizer.kind()) {
-            case SGD -> { }
-            case ADAGRAD -> {
-                stateV1 = backend.allocate(r, dim);
-                stateW1 = backend.allocate(r + 1, 1);
-            }
-            case ROWWISE_ADAGRAD -> {
-                stateV1 = backend.allocate(r, 1);
-                stateW1 = backend.allocate(r + 1, 1);
-            }
-            case ADAM -> {
-                stateV1 = backend.allocate(r, dim);
-                stateV2 = backend.allocate(r, dim);
-                stateW1 = backend.allocate(r + 1, 1);
-                stateW2 = backend.allocate(r + 1, 1);
-            }
-        }
+        Matrix[] state = OneHotLayout.optimizerState(backend, optimizer, r, dim);
+        stateV1 = state[0];
+        stateV2 = state[1];
+        stateW1 = state[2];
+        stateW2 = state[3];
     }
 
     /** A new model without L2: V ~ N(0, initStd²), W = 0, bias = 0. */
@@ -100,24 +82,8 @@ public final class FactorizationMachine implements CtrModel {
      */
     public static FactorizationMachine create(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, float l2,
                                               float initStd, long seed) {
-        if (vocab.length < 1 || dim < 1) {
-            throw new IllegalArgumentException("FactorizationMachine: needs >= 1 field and dim >= 1 (got " + vocab.length
-                    + " fields, dim " + dim + ")");
-        }
-        long r = 0;
-        for (int n : vocab) {
-            if (n < 1) {
-                throw new IllegalArgumentException("FactorizationMachine: vocab sizes must be >= 1: " + Arrays.toString(vocab));
-            }
-            r += n;
-        }
-        Random rnd = new Random(seed);
-        try (HostMatrix hv = HostMatrix.zeros(r, dim); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
-            for (long i = 0; i < r; i++) {
-                for (int c = 0; c < dim; c++) {
-                    hv.set(i, c, (float) (rnd.nextGaussian() * initStd));
-                }
-            }
+        long r = OneHotLayout.rows("FactorizationMachine", vocab, dim);
+        try (HostMatrix hv = OneHotLayout.gaussian(r, dim, initStd, seed); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
             return new FactorizationMachine(backend, vocab, dim, optimizer, l2, hv, hw);
         }
     }
@@ -198,16 +164,8 @@ public final class FactorizationMachine implements CtrModel {
         Buffers(int b) {
             this.b = b;
             int f = vocab.length;
-            int[] ov = new int[f * b + 1];
-            for (int i = 0; i < ov.length; i++) {
-                ov[i] = i;
-            }
-            int[] ow = new int[(f + 1) * b + 1];
-            for (int i = 0; i < ow.length; i++) {
-                ow[i] = i;
-            }
-            offV = backend.upload(ov);
-            offW = backend.upload(ow);
+            offV = backend.upload(OneHotLayout.identityOffsets(f * b));
+            offW = backend.upload(OneHotLayout.identityOffsets((f + 1) * b));
             pooled = backend.allocate(b, (long) f * dim);
             linear = backend.allocate(b, f + 1);
             logits = backend.allocate(b, 1);

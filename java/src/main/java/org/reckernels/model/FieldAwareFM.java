@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags.Pooling;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
@@ -49,60 +48,27 @@ public final class FieldAwareFM implements CtrModel {
         this.dim = dim;
         this.width = vocab.length * dim;
         this.optimizer = optimizer;
-        this.tablesV = new long[vocab.length + 1];
-        this.tablesW = new long[vocab.length + 2];
-        for (int f = 0; f < vocab.length; f++) {
-            tablesV[f + 1] = tablesV[f] + vocab[f];
-            tablesW[f + 1] = tablesV[f + 1];
-        }
-        tablesW[vocab.length + 1] = tablesW[vocab.length] + 1;
+        this.tablesV = OneHotLayout.valueTables(vocab);
+        this.tablesW = OneHotLayout.linearTables(tablesV);
         long r = tablesV[vocab.length];
         this.v = backend.upload(hv);
         this.w = backend.upload(hw);
-        switch (optimizer.kind()) {
-            case SGD -> { }
-            case ADAGRAD -> {
-                stateV1 = backend.allocate(r, width);
-                stateW1 = backend.allocate(r + 1, 1);
-            }
-            case ROWWISE_ADAGRAD -> {
-                stateV1 = backend.allocate(r, 1);
-                stateW1 = backend.allocate(r + 1, 1);
-            }
-            case ADAM -> {
-                stateV1 = backend.allocate(r, width);
-                stateV2 = backend.allocate(r, width);
-                stateW1 = backend.allocate(r + 1, 1);
-                stateW2 = backend.allocate(r + 1, 1);
-            }
-        }
+        Matrix[] state = OneHotLayout.optimizerState(backend, optimizer, r, width);
+        stateV1 = state[0];
+        stateV2 = state[1];
+        stateW1 = state[2];
+        stateW2 = state[3];
     }
 
     /** A new model: V ~ N(0, initStd²), W = 0, bias = 0. */
     public static FieldAwareFM create(Backend backend, int[] vocab, int dim, SparseOptimizer optimizer, float initStd,
                                       long seed) {
-        if (vocab.length < 1 || dim < 1) {
-            throw new IllegalArgumentException("FieldAwareFM: needs >= 1 field and dim >= 1 (got " + vocab.length
-                    + " fields, dim " + dim + ")");
-        }
-        long r = 0;
-        for (int n : vocab) {
-            if (n < 1) {
-                throw new IllegalArgumentException("FieldAwareFM: vocab sizes must be >= 1: " + Arrays.toString(vocab));
-            }
-            r += n;
-        }
+        long r = OneHotLayout.rows("FieldAwareFM", vocab, dim);
         long width = (long) vocab.length * dim;
         if (width * vocab.length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("FieldAwareFM: F·F·d = " + width * vocab.length + " exceeds the int range");
         }
-        Random rnd = new Random(seed);
-        try (HostMatrix hv = HostMatrix.zeros(r, width); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
-            for (long i = 0; i < r; i++) {
-                for (long c = 0; c < width; c++) {
-                    hv.set(i, c, (float) (rnd.nextGaussian() * initStd));
-                }
-            }
+        try (HostMatrix hv = OneHotLayout.gaussian(r, width, initStd, seed); HostMatrix hw = HostMatrix.zeros(r + 1, 1)) {
             return new FieldAwareFM(backend, vocab, dim, optimizer, hv, hw);
         }
     }
@@ -134,16 +100,8 @@ public final class FieldAwareFM implements CtrModel {
         Buffers(int b) {
             this.b = b;
             int f = vocab.length;
-            int[] ov = new int[f * b + 1];
-            for (int i = 0; i < ov.length; i++) {
-                ov[i] = i;
-            }
-            int[] ow = new int[(f + 1) * b + 1];
-            for (int i = 0; i < ow.length; i++) {
-                ow[i] = i;
-            }
-            offV = backend.upload(ov);
-            offW = backend.upload(ow);
+            offV = backend.upload(OneHotLayout.identityOffsets(f * b));
+            offW = backend.upload(OneHotLayout.identityOffsets((f + 1) * b));
             gathered = backend.allocate(b, (long) f * width);
             linear = backend.allocate(b, f + 1);
             logits = backend.allocate(b, 1);
