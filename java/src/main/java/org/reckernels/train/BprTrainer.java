@@ -57,24 +57,19 @@ public final class BprTrainer {
         List<Matrix> gradParams = new ArrayList<>();
         List<Matrix> adamM = new ArrayList<>();
         List<Matrix> adamV = new ArrayList<>();
-        List<Matrix> best = new ArrayList<>();
         try (Matrix gradFinal = backend.allocate(fin.rows(), fin.cols());
              Matrix bprSum = backend.allocate(1, 1);
              Matrix l2Sum = backend.allocate(1, 1);
              HostMatrix scalar = HostMatrix.zeros(1, 1);
-             Scope scope = new Scope(gradParams, adamM, adamV, best)) {
+             Scope scope = new Scope(gradParams, adamM, adamV);
+             EarlyStopping stopping = new EarlyStopping(backend, params, config.patience())) {
             for (Matrix p : params) {
                 gradParams.add(backend.allocate(p.rows(), p.cols()));
                 adamM.add(backend.allocate(p.rows(), p.cols()));
                 adamV.add(backend.allocate(p.rows(), p.cols()));
-                best.add(backend.allocate(p.rows(), p.cols()));
             }
             Matrix gradEgo = gradParams.get(0);
             long step = 0;
-            int bestEpoch = 0;
-            Map<String, Double> bestMetrics = Map.of();
-            double bestValue = Double.NEGATIVE_INFINITY;
-            int sinceBest = 0;
             double lastLoss = Double.NaN;
             double totalSeconds = 0;
             int epoch = 0;
@@ -136,43 +131,25 @@ public final class BprTrainer {
                         throw new IllegalArgumentException("BprTrainer: evaluator returned no '" + config.watchMetric()
                                 + "' (has " + metrics.keySet() + ")");
                     }
-                    boolean improved = value > bestValue;
-                    if (improved) {
-                        bestValue = value;
-                        bestEpoch = epoch;
-                        bestMetrics = metrics;
-                        sinceBest = 0;
-                        for (int i = 0; i < params.size(); i++) {
-                            backend.axpby(1f, params.get(i), 0f, best.get(i));
-                        }
-                    } else {
-                        sinceBest++;
-                    }
-                    listener.onEvaluation(epoch, metrics, improved);
-                    if (config.patience() > 0 && sinceBest >= config.patience()) {
-                        listener.onEarlyStop(epoch, bestEpoch);
+                    if (stopping.evaluated(epoch, metrics, value, listener)) {
                         break;
                     }
                 }
             }
-            if (bestEpoch > 0 && bestEpoch != epoch) {
-                for (int i = 0; i < params.size(); i++) { // restore the best evaluated parameters
-                    backend.axpby(1f, best.get(i), 0f, params.get(i));
-                }
-            }
+            stopping.restoreBest(epoch);
             model.setTraining(false);
             model.forward();
             backend.synchronize();
-            return new Result(epoch, bestEpoch, bestMetrics, lastLoss, epoch == 0 ? 0 : totalSeconds / epoch);
+            return new Result(epoch, stopping.bestEpoch(), stopping.bestMetrics(), lastLoss,
+                    epoch == 0 ? 0 : totalSeconds / epoch);
         }
     }
 
-    /** Closes the per-parameter buffers (gradients, Adam moments, best copies) however the run ends. */
-    private record Scope(List<Matrix> gradParams, List<Matrix> adamM, List<Matrix> adamV, List<Matrix> best)
-            implements AutoCloseable {
+    /** Closes the per-parameter buffers (gradients, Adam moments) however the run ends. */
+    private record Scope(List<Matrix> gradParams, List<Matrix> adamM, List<Matrix> adamV) implements AutoCloseable {
         @Override
         public void close() {
-            for (List<Matrix> list : List.of(gradParams, adamM, adamV, best)) {
+            for (List<Matrix> list : List.of(gradParams, adamM, adamV)) {
                 for (Matrix m : list) {
                     m.close();
                 }

@@ -1,7 +1,5 @@
 package org.reckernels.train;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.reckernels.backend.Backend;
@@ -66,8 +64,6 @@ public final class NcfTraining {
         int group = 1 + config.negatives();
         int rowsPerBatch = Math.multiplyExact(config.batchSize(), group);
         Random rnd = new Random(config.seed() ^ 0x9e3779b97f4a7c15L);
-        List<Matrix> params = model.parameters();
-        List<Matrix> best = new ArrayList<>();
         float[] label = new float[rowsPerBatch];
         for (int i = 0; i < rowsPerBatch; i += group) {
             label[i] = 1f;
@@ -79,14 +75,8 @@ public final class NcfTraining {
              Matrix gradLogits = backend.allocate(rowsPerBatch, 1);
              Matrix lossSum = backend.allocate(1, 1);
              HostMatrix scalar = HostMatrix.zeros(1, 1);
-             Closer closer = new Closer(best)) {
-            for (Matrix p : params) {
-                best.add(backend.allocate(p.rows(), p.cols()));
-            }
+             EarlyStopping stopping = new EarlyStopping(backend, model.parameters(), config.patience())) {
             long step = 0;
-            int bestEpoch = 0;
-            double bestValue = Double.NEGATIVE_INFINITY;
-            int sinceBest = 0;
             double lastLoss = Double.NaN;
             double totalSeconds = 0;
             RankingReport lastReport = null;
@@ -147,30 +137,13 @@ public final class NcfTraining {
                     lastReport = report;
                     lastReportEpoch = epoch;
                     Map<String, Double> metrics = report.asMap();
-                    double value = metrics.getOrDefault("recall@20", Double.NaN);
-                    boolean improved = value > bestValue;
-                    if (improved) {
-                        bestValue = value;
-                        bestEpoch = epoch;
-                        sinceBest = 0;
-                        for (int p = 0; p < params.size(); p++) {
-                            backend.axpby(1f, params.get(p), 0f, best.get(p));
-                        }
-                    } else {
-                        sinceBest++;
-                    }
-                    listener.onEvaluation(epoch, metrics, improved);
-                    if (config.patience() > 0 && sinceBest >= config.patience()) {
-                        listener.onEarlyStop(epoch, bestEpoch);
+                    if (stopping.evaluated(epoch, metrics, metrics.getOrDefault("recall@20", Double.NaN), listener)) {
                         break;
                     }
                 }
             }
             RankingReport finalReport;
-            if (bestEpoch > 0 && bestEpoch != epoch) {
-                for (int p = 0; p < params.size(); p++) { // restore the best evaluated parameters
-                    backend.axpby(1f, best.get(p), 0f, params.get(p));
-                }
+            if (stopping.restoreBest(epoch)) {
                 model.parametersChanged();
                 finalReport = evaluator.report(scorer);
             } else if (lastReportEpoch == epoch) {
@@ -179,20 +152,12 @@ public final class NcfTraining {
                 finalReport = evaluator.report(scorer);
             }
             backend.synchronize();
-            return new Outcome(epoch, bestEpoch, lastLoss, epoch == 0 ? 0 : totalSeconds / epoch, finalReport);
+            return new Outcome(epoch, stopping.bestEpoch(), lastLoss, epoch == 0 ? 0 : totalSeconds / epoch, finalReport);
         }
     }
 
     private static double read(Backend backend, Matrix m, HostMatrix scalar) {
         backend.download(m, scalar);
         return scalar.get(0, 0);
-    }
-
-    /** Closes the best-parameter copies however the run ends. */
-    private record Closer(List<Matrix> matrices) implements AutoCloseable {
-        @Override
-        public void close() {
-            matrices.forEach(Matrix::close);
-        }
     }
 }
