@@ -35,15 +35,8 @@ public final class LightGCN implements EmbeddingModel {
      */
     public LightGCN(Backend backend, SparseMatrix adjacency, int users, int items, int dim, int layers, float initStd,
                     long seed) {
-        if (users <= 0 || items <= 0 || dim <= 0 || layers < 0) {
-            throw new IllegalArgumentException("LightGCN: need users, items, dim > 0 and layers >= 0; got users=" + users
-                    + " items=" + items + " dim=" + dim + " layers=" + layers);
-        }
-        long n = (long) users + items;
-        if (adjacency.rows() != n || adjacency.cols() != n) {
-            throw new IllegalArgumentException("LightGCN: adjacency is " + adjacency.rows() + "x" + adjacency.cols()
-                    + ", needs (users + items) = " + n + " square");
-        }
+        GraphShapes.checkSizes("LightGCN", users, items, dim, layers);
+        long n = GraphShapes.checkAdjacency("LightGCN", adjacency, users, items);
         this.backend = backend;
         this.adjacency = adjacency;
         this.layers = layers;

@@ -76,18 +76,11 @@ public final class NGCF implements EmbeddingModel {
      */
     public NGCF(Backend backend, SparseMatrix adjacency, int users, int items, int dim, int layers, float dropout,
                 long seed) {
-        if (users <= 0 || items <= 0 || dim <= 0 || layers < 0) {
-            throw new IllegalArgumentException("NGCF: need users, items, dim > 0 and layers >= 0; got users=" + users
-                    + " items=" + items + " dim=" + dim + " layers=" + layers);
-        }
+        GraphShapes.checkSizes("NGCF", users, items, dim, layers);
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("NGCF: dropout " + dropout + " outside [0, 1)");
         }
-        long n = (long) users + items;
-        if (adjacency.rows() != n || adjacency.cols() != n) {
-            throw new IllegalArgumentException("NGCF: adjacency is " + adjacency.rows() + "x" + adjacency.cols()
-                    + ", needs (users + items) = " + n + " square");
-        }
+        long n = GraphShapes.checkAdjacency("NGCF", adjacency, users, items);
         this.backend = backend;
         this.adjacency = adjacency;
         this.users = users;
