@@ -315,7 +315,7 @@ public final class NCF implements AutoCloseable {
     /** The activations and gradient buffers of one batch size (R pairs); reused across batches. */
     public final class Batch implements AutoCloseable {
         private final int rows;
-        private final List<AutoCloseable> parts = new ArrayList<>();
+        private final BufferGroup parts = new BufferGroup("NCF.Batch");
         private final IndexVector offsets;      // 0..R: every gathered row is its own bag
         private final Matrix pg;                // (R x g) G[user]
         private final Matrix qg;                // (R x g) G[item]
@@ -350,14 +350,14 @@ public final class NCF implements AutoCloseable {
             }
             long headW = head.in();
             try {
-                this.offsets = part(backend.upload(off));
+                this.offsets = parts.add(backend.upload(off));
                 this.pg = m(gmfDim);
                 this.qg = m(gmfDim);
                 this.gmf = m(gmfDim);
                 this.pm = m(mlpDim);
                 this.qm = m(mlpDim);
                 this.x0 = m(2L * mlpDim);
-                this.towerWs = part(tower.workspace(rows));
+                this.towerWs = parts.add(tower.workspace(rows));
                 this.headIn = m(headW);
                 this.logits = m(1);
                 this.gLogits = m(1);
@@ -375,13 +375,8 @@ public final class NCF implements AutoCloseable {
             }
         }
 
-        private <T extends AutoCloseable> T part(T t) {
-            parts.add(t);
-            return t;
-        }
-
         private Matrix m(long cols) {
-            return part(backend.allocate(rows, cols));
+            return parts.add(backend.allocate(rows, cols));
         }
 
         private void check() {
@@ -417,14 +412,7 @@ public final class NCF implements AutoCloseable {
         @Override
         public void close() {
             closed = true;
-            for (AutoCloseable p : parts) {
-                try {
-                    p.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("NCF.Batch: closing a buffer failed", e);
-                }
-            }
-            parts.clear();
+            parts.close();
         }
     }
 
@@ -438,7 +426,7 @@ public final class NCF implements AutoCloseable {
     public final class Scorer implements UserItemScorer, AutoCloseable {
         private final int tileUsers;
         private final int rows;
-        private final List<AutoCloseable> parts = new ArrayList<>();
+        private final BufferGroup parts = new BufferGroup("NCF.Scorer");
         private final IndexVector offsets;    // 0..R
         private final IndexVector itemRows;   // U + i for every user slot of the tile
         private final Matrix userHalf;        // T1: ((U + I) x tower[1]) M·W1[0..m)
@@ -473,20 +461,20 @@ public final class NCF implements AutoCloseable {
             int h1 = first.out();
             long tableRows = mlpTable.rows();
             try {
-                this.offsets = part(backend.upload(off));
-                this.itemRows = part(backend.upload(it));
-                this.hostLogits = part(HostMatrix.zeros(rows, 1));
-                this.userHalf = part(backend.allocate(tableRows, h1));
-                this.itemHalf = part(backend.allocate(tableRows, h1));
-                this.pg = part(backend.allocate(rows, gmfDim));
-                this.qg = part(backend.allocate(rows, gmfDim));
-                this.h1Items = part(backend.allocate(rows, h1));
+                this.offsets = parts.add(backend.upload(off));
+                this.itemRows = parts.add(backend.upload(it));
+                this.hostLogits = parts.add(HostMatrix.zeros(rows, 1));
+                this.userHalf = parts.add(backend.allocate(tableRows, h1));
+                this.itemHalf = parts.add(backend.allocate(tableRows, h1));
+                this.pg = parts.add(backend.allocate(rows, gmfDim));
+                this.qg = parts.add(backend.allocate(rows, gmfDim));
+                this.h1Items = parts.add(backend.allocate(rows, h1));
                 this.act = new Matrix[layers.size()];
                 for (int l = 0; l < layers.size(); l++) {
-                    act[l] = part(backend.allocate(rows, layers.get(l).out()));
+                    act[l] = parts.add(backend.allocate(rows, layers.get(l).out()));
                 }
-                this.headIn = part(backend.allocate(rows, head.in()));
-                this.logits = part(backend.allocate(rows, 1));
+                this.headIn = parts.add(backend.allocate(rows, head.in()));
+                this.logits = parts.add(backend.allocate(rows, 1));
                 precomputeFirstLayer();
             } catch (RuntimeException e) {
                 close();
@@ -512,11 +500,6 @@ public final class NCF implements AutoCloseable {
             }
             backend.addBias(itemHalf, first.bias());
             scoredVersion = version;
-        }
-
-        private <T extends AutoCloseable> T part(T t) {
-            parts.add(t);
-            return t;
         }
 
         @Override
@@ -572,14 +555,7 @@ public final class NCF implements AutoCloseable {
 
         @Override
         public void close() {
-            for (AutoCloseable p : parts) {
-                try {
-                    p.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("NCF.Scorer: closing a buffer failed", e);
-                }
-            }
-            parts.clear();
+            parts.close();
         }
     }
 }
