@@ -3,20 +3,11 @@ package org.reckernels.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** {@code reckernels train ials} on the synthetic default data, and its bad-input messages. */
-class IalsCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
+class IalsCommandTest extends CommandTestBase {
     @Test
     void trainsOnSyntheticDataWithAProgressLinePerSweep() {
         assertEquals(0, run("train", "ials", "--sweeps", "3", "--dim", "16", "--alpha", "2", "--eval-every", "2",

@@ -3,9 +3,7 @@ package org.reckernels.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,37 +11,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI trains on a tiny data set, saves, evaluates the saved file, and rejects bad input. */
-class TrainEvalCommandTest {
+class TrainEvalCommandTest extends CommandTestBase {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private void writeData() throws IOException {
-        StringBuilder train = new StringBuilder();
-        StringBuilder test = new StringBuilder();
-        for (int u = 0; u < 60; u++) {
-            int base = (u % 3) * 10;
-            train.append(u);
-            for (int j = 0; j < 6; j++) {
-                train.append(' ').append(base + (u + j) % 10);
-            }
-            train.append("\r\n"); // Windows line endings are accepted
-            test.append(u).append(' ').append(base + (u + 7) % 10).append('\n');
-        }
-        train.append('\n'); // and blank lines
-        Files.writeString(dir.resolve("train.txt"), train);
-        Files.writeString(dir.resolve("test.txt"), test);
-    }
-
     @Test
     void trainSaveAndEvalRoundTrip() throws IOException {
-        writeData();
+        writeRankingData(dir, "\r\n", true); // Windows line endings and blank lines are accepted
         Path saved = dir.resolve("emb.rkt");
         assertEquals(0, run("train", "mf", "--data", dir.toString(), "--epochs", "3", "--dim", "8", "--batch", "64",
                 "--eval-every", "0", "--backend", "java", "--save", saved.toString()), err.toString(StandardCharsets.UTF_8));
