@@ -11,13 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.reckernels.backend.java.JavaBackend;
-import org.reckernels.graph.NormalizedAdjacency;
 import org.reckernels.reference.ReferenceOps;
-import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.Matrix;
-import org.reckernels.tensor.SparseMatrix;
 import org.reckernels.testing.Assertions2;
 import org.reckernels.testing.TestMatrices;
 
@@ -31,11 +27,8 @@ class NGCFTest {
     @ValueSource(ints = {0, 1, 3})
     void forwardMatchesExplicitReferenceComputation(int layers) {
         int d = 6;
-        try (JavaBackend backend = new JavaBackend(2);
-             CsrMatrix r = TestMatrices.uniform(USERS, ITEMS, 3, true, 3);
-             CsrMatrix adj = NormalizedAdjacency.build(r);
-             SparseMatrix a = backend.upload(adj);
-             NGCF model = new NGCF(backend, a, USERS, ITEMS, d, layers, 0f, 11);
+        try (TestGraph graph = TestGraph.uniform(2, USERS, ITEMS, 3, 3);
+             NGCF model = new NGCF(graph.backend(), graph.onBackend(), USERS, ITEMS, d, layers, 0f, 11);
              HostMatrix expected = HostMatrix.zeros(N, (long) d * (layers + 1));
              HostMatrix got = HostMatrix.zeros(N, (long) d * (layers + 1));
              HostMatrix prev = HostMatrix.zeros(N, d);
@@ -47,7 +40,7 @@ class NGCFTest {
             assertEquals(1 + 4 * layers, model.parameters().size());
             model.setTraining(true); // dropout 0: training mode is deterministic too
             model.forward();
-            backend.download(model.finalEmbeddings(), got);
+            graph.backend().download(model.finalEmbeddings(), got);
             List<HostMatrix> p = hostParams(model);
             prev.copyFrom(p.get(0));
             ReferenceOps.copyColumns(prev, 0, expected, 0, d);
@@ -56,7 +49,7 @@ class NGCFTest {
                 HostMatrix b1 = p.get(4 * l - 2);
                 HostMatrix w2 = p.get(4 * l - 1);
                 HostMatrix b2 = p.get(4 * l);
-                ReferenceOps.spmm(adj, prev, side);
+                ReferenceOps.spmm(graph.adjacency(), prev, side);
                 ReferenceOps.axpby(1f, prev, 0f, sum);
                 ReferenceOps.axpby(1f, side, 1f, sum);
                 ReferenceOps.hadamard(1f, prev, side, 0f, bi);
@@ -75,11 +68,8 @@ class NGCFTest {
     @Test
     void dropoutActsOnlyInTrainingModeAndIsReproduced() {
         int d = 8;
-        try (JavaBackend backend = new JavaBackend(1);
-             CsrMatrix r = TestMatrices.uniform(USERS, ITEMS, 3, true, 4);
-             CsrMatrix adj = NormalizedAdjacency.build(r);
-             SparseMatrix a = backend.upload(adj);
-             NGCF model = new NGCF(backend, a, USERS, ITEMS, d, 2, 0.5f, 12)) {
+        try (TestGraph graph = TestGraph.uniform(1, USERS, ITEMS, 3, 4);
+             NGCF model = new NGCF(graph.backend(), graph.onBackend(), USERS, ITEMS, d, 2, 0.5f, 12)) {
             HostMatrix f = (HostMatrix) model.finalEmbeddings();
             model.forward();
             float[] eval1 = f.toArray();
@@ -111,16 +101,13 @@ class NGCFTest {
     @ValueSource(ints = {4, 8})
     void backwardMatchesFiniteDifferences(int d) {
         int layers = 2;
-        try (JavaBackend backend = new JavaBackend(1);
-             CsrMatrix r = TestMatrices.uniform(USERS, ITEMS, 3, true, 5 + d);
-             CsrMatrix adj = NormalizedAdjacency.build(r);
-             SparseMatrix a = backend.upload(adj);
-             NGCF model = new NGCF(backend, a, USERS, ITEMS, d, layers, 0f, 13 + d);
+        try (TestGraph graph = TestGraph.uniform(1, USERS, ITEMS, 3, 5 + d);
+             NGCF model = new NGCF(graph.backend(), graph.onBackend(), USERS, ITEMS, d, layers, 0f, 13 + d);
              HostMatrix w = TestMatrices.dense(N, (long) d * (layers + 1), 14 + d)) {
             List<Matrix> grads = new ArrayList<>();
             try {
                 for (Matrix p : model.parameters()) {
-                    grads.add(backend.allocate(p.rows(), p.cols()));
+                    grads.add(graph.backend().allocate(p.rows(), p.cols()));
                 }
                 model.setTraining(true);
                 model.forward();
@@ -160,14 +147,12 @@ class NGCFTest {
 
     @Test
     void rejectsBadShapesAndRates() {
-        try (JavaBackend backend = new JavaBackend(1);
-             CsrMatrix r = TestMatrices.uniform(USERS, ITEMS, 2, true, 1);
-             CsrMatrix adj = NormalizedAdjacency.build(r);
-             SparseMatrix a = backend.upload(adj)) {
+        try (TestGraph graph = TestGraph.uniform(1, USERS, ITEMS, 2, 1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new NGCF(backend, a, USERS, ITEMS + 1, 4, 2, 0f, 1));
+                    () -> new NGCF(graph.backend(), graph.onBackend(), USERS, ITEMS + 1, 4, 2, 0f, 1));
             assertTrue(e.getMessage().contains(Integer.toString(N + 1)), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> new NGCF(backend, a, USERS, ITEMS, 4, 2, 1f, 1));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> new NGCF(graph.backend(), graph.onBackend(), USERS, ITEMS, 4, 2, 1f, 1));
             assertTrue(e.getMessage().contains("dropout"), e.getMessage());
         }
     }
@@ -176,10 +161,10 @@ class NGCFTest {
         float old = p.get(at[0], at[1]);
         p.set(at[0], at[1], (float) (old + h));
         model.forward();
-        double plus = dot(w, f);
+        double plus = TestGraph.dot(w, f);
         p.set(at[0], at[1], (float) (old - h));
         model.forward();
-        double minus = dot(w, f);
+        double minus = TestGraph.dot(w, f);
         p.set(at[0], at[1], old);
         // The steps actually taken in float32, not the nominal ±h.
         return (plus - minus) / ((double) (float) (old + h) - (double) (float) (old - h));
@@ -191,15 +176,5 @@ class NGCFTest {
             out.add((HostMatrix) m);
         }
         return out;
-    }
-
-    private static double dot(HostMatrix a, HostMatrix b) {
-        double s = 0;
-        float[] x = a.toArray();
-        float[] y = b.toArray();
-        for (int i = 0; i < x.length; i++) {
-            s += (double) x[i] * y[i];
-        }
-        return s;
     }
 }
