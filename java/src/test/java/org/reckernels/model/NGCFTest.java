@@ -127,9 +127,9 @@ class NGCFTest {
                         // A LeakyReLU kink within ±h of some pre-activation bends the central
                         // difference; a smaller step then falls on one side of it. Accept the
                         // closer of two steps (both far apart from float rounding noise).
-                        double fd = central(model, w, f, p, at, 1e-3);
+                        double fd = GradientCheck.central(model, w, f, p, at[0], at[1], 1e-3);
                         if (Math.abs(fd - an) > 3e-3 + 2e-2 * Math.abs(fd)) {
-                            fd = central(model, w, f, p, at, 2e-4);
+                            fd = GradientCheck.central(model, w, f, p, at[0], at[1], 2e-4);
                         }
                         assertEquals(fd, an, 3e-3 + 2e-2 * Math.abs(fd),
                                 "dL/d" + names[pi] + java.util.Arrays.toString(at) + " (d=" + d + ")");
@@ -155,19 +155,6 @@ class NGCFTest {
                     () -> new NGCF(graph.backend(), graph.onBackend(), USERS, ITEMS, 4, 2, 1f, 1));
             assertTrue(e.getMessage().contains("dropout"), e.getMessage());
         }
-    }
-
-    private static double central(NGCF model, HostMatrix w, HostMatrix f, HostMatrix p, long[] at, double h) {
-        float old = p.get(at[0], at[1]);
-        p.set(at[0], at[1], (float) (old + h));
-        model.forward();
-        double plus = TestGraph.dot(w, f);
-        p.set(at[0], at[1], (float) (old - h));
-        model.forward();
-        double minus = TestGraph.dot(w, f);
-        p.set(at[0], at[1], old);
-        // The steps actually taken in float32, not the nominal ±h.
-        return (plus - minus) / ((double) (float) (old + h) - (double) (float) (old - h));
     }
 
     private static List<HostMatrix> hostParams(NGCF model) {

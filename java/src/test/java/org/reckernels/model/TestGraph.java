@@ -3,7 +3,6 @@ package org.reckernels.model;
 import org.reckernels.backend.java.JavaBackend;
 import org.reckernels.graph.NormalizedAdjacency;
 import org.reckernels.tensor.CsrMatrix;
-import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.SparseMatrix;
 import org.reckernels.testing.TestMatrices;
 
@@ -20,17 +19,6 @@ record TestGraph(JavaBackend backend, CsrMatrix interactions, CsrMatrix adjacenc
         CsrMatrix r = TestMatrices.uniform(users, items, meanDegree, true, seed);
         CsrMatrix adj = NormalizedAdjacency.build(r);
         return new TestGraph(backend, r, adj, backend.upload(adj));
-    }
-
-    /** {@code L = Σ W ⊙ F}: the loss of the gradient checks, whose gradient with respect to F is W. */
-    static double dot(HostMatrix w, HostMatrix f) {
-        double s = 0;
-        float[] x = w.toArray();
-        float[] y = f.toArray();
-        for (int i = 0; i < x.length; i++) {
-            s += (double) x[i] * y[i];
-        }
-        return s;
     }
 
     @Override
