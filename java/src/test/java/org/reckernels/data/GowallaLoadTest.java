@@ -1,38 +1,18 @@
 package org.reckernels.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.reckernels.testing.GowallaSplit;
 
 /** Loads the shared Gowalla split when present (skips otherwise) and checks the published counts. */
 class GowallaLoadTest {
 
-    /** {@code -Dreckernels.data.gowalla=DIR}, else {@code ../shared/data/gowalla} from the project root. */
-    static Path gowallaDir() {
-        String prop = System.getProperty("reckernels.data.gowalla");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
-        }
-        // Surefire runs in java/; the project root is its parent.
-        Path here = Path.of("").toAbsolutePath();
-        for (Path root = here; root != null; root = root.getParent()) {
-            Path p = root.resolve("../shared/data/gowalla").normalize();
-            if (Files.isRegularFile(p.resolve("train.txt"))) {
-                return p;
-            }
-        }
-        return here.resolve("../shared/data/gowalla").normalize();
-    }
-
     @Test
     void publishedCounts() throws IOException {
-        Path dir = gowallaDir();
-        assumeTrue(Files.isRegularFile(dir.resolve("train.txt")) && Files.isRegularFile(dir.resolve("test.txt")),
-                "Gowalla split not found at " + dir);
+        Path dir = GowallaSplit.dirOrSkip();
         TrainTestSplit s = TrainTestSplit.load(dir); // first load warms the JIT
         assertEquals(29_858, s.numUsers());
         assertEquals(40_981, s.numItems());

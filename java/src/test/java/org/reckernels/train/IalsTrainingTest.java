@@ -2,10 +2,8 @@ package org.reckernels.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.reckernels.backend.java.JavaBackend;
 import org.reckernels.data.SyntheticInteractions;
 import org.reckernels.data.TrainTestSplit;
+import org.reckernels.testing.GowallaSplit;
 
 /** iALS learns the planted communities on CPU, its objective never rises, and on Gowalla (when present) it reaches the bar. */
 class IalsTrainingTest {
@@ -54,9 +53,7 @@ class IalsTrainingTest {
     /** Gowalla d = 64, the tuned defaults: recall@20 >= 0.15 (skips when the split is absent). */
     @Test
     void gowallaReachesTheRecallBar() throws IOException {
-        Path dir = gowallaDir();
-        assumeTrue(Files.isRegularFile(dir.resolve("train.txt")) && Files.isRegularFile(dir.resolve("test.txt")),
-                "Gowalla split not found at " + dir);
+        Path dir = GowallaSplit.dirOrSkip();
         TrainTestSplit data = TrainTestSplit.load(dir);
         try (JavaBackend backend = new JavaBackend()) {
             IalsTraining.Outcome o = IalsTraining.run(backend, data, IalsConfig.gowallaDefaults(), false,
@@ -64,21 +61,5 @@ class IalsTrainingTest {
             o.embeddings().close();
             assertTrue(o.finalEval().recall(20) >= 0.15, "Gowalla iALS recall@20 " + o.finalEval().recall(20));
         }
-    }
-
-    /** {@code -Dreckernels.data.gowalla=DIR}, else {@code ../shared/data/gowalla} above the working directory. */
-    static Path gowallaDir() {
-        String prop = System.getProperty("reckernels.data.gowalla");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
-        }
-        Path here = Path.of("").toAbsolutePath();
-        for (Path root = here; root != null; root = root.getParent()) {
-            Path p = root.resolve("../shared/data/gowalla").normalize();
-            if (Files.isRegularFile(p.resolve("train.txt"))) {
-                return p;
-            }
-        }
-        return here.resolve("../shared/data/gowalla").normalize();
     }
 }
