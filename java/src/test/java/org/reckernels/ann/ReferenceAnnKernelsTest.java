@@ -1,22 +1,16 @@
 package org.reckernels.ann;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reckernels.backend.AnnKernels;
-import org.reckernels.backend.java.JavaBackend;
-import org.reckernels.reference.AnnReferenceKernels;
+import org.reckernels.testing.AnnKernelsFixture;
 
 /** The ANN kernel contract on the CPU reference: checks the oracle itself and the batched search pipeline. */
 class ReferenceAnnKernelsTest extends AnnKernelsContract {
-    private static final JavaBackend BACKEND = new JavaBackend(2);
-    private static final AnnKernels KERNELS = new AnnReferenceKernels(BACKEND);
+    @RegisterExtension
+    static final AnnKernelsFixture FIXTURE = AnnKernelsFixture.reference();
 
     @Override
     protected AnnKernels kernels() {
-        return KERNELS;
-    }
-
-    @AfterAll
-    static void close() {
-        BACKEND.close();
+        return FIXTURE.kernels();
     }
 }

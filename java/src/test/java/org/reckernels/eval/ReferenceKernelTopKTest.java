@@ -1,23 +1,16 @@
 package org.reckernels.eval;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reckernels.backend.AnnKernels;
-import org.reckernels.backend.java.JavaBackend;
-import org.reckernels.reference.AnnReferenceKernels;
+import org.reckernels.testing.AnnKernelsFixture;
 
 /** KernelTopK on the CPU reference executor (the pipeline the CUDA run uses). */
 class ReferenceKernelTopKTest extends KernelTopKContract {
-    private static final JavaBackend BACKEND = new JavaBackend(2);
-    private static final AnnKernels KERNELS = new AnnReferenceKernels(BACKEND);
+    @RegisterExtension
+    static final AnnKernelsFixture FIXTURE = AnnKernelsFixture.reference();
 
     @Override
     protected AnnKernels kernels() {
-        return KERNELS;
-    }
-
-    @AfterAll
-    static void close() {
-        KERNELS.close();
-        BACKEND.close();
+        return FIXTURE.kernels();
     }
 }
