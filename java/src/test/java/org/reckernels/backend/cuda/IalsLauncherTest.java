@@ -23,10 +23,7 @@ class IalsLauncherTest {
 
     @Test
     void gridGivesEachRowAWarpAndIsCapped() {
-        assertEquals(1, IalsLauncher.grid(1));
-        assertEquals(1, IalsLauncher.grid(8));
-        assertEquals(2, IalsLauncher.grid(9));
-        assertEquals(IalsLauncher.MAX_GRID, IalsLauncher.grid(Integer.MAX_VALUE));
+        GridAssertions.assertCeilDivCapped("grid", IalsLauncher::grid, 8, IalsLauncher.MAX_GRID, Integer.MAX_VALUE);
     }
 
     @Test

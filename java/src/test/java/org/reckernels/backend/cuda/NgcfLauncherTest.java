@@ -9,18 +9,14 @@ import org.junit.jupiter.api.Test;
 class NgcfLauncherTest {
     @Test
     void perElementGridCoversEveryElementAndIsCapped() {
-        assertEquals(1, NgcfLauncher.perElementGrid(1));
-        assertEquals(1, NgcfLauncher.perElementGrid(256));
-        assertEquals(2, NgcfLauncher.perElementGrid(257));
-        assertEquals(TrainingLauncher.MAX_GRID, NgcfLauncher.perElementGrid(1L << 40));
+        GridAssertions.assertCeilDivCapped("perElementGrid", NgcfLauncher::perElementGrid, 256, TrainingLauncher.MAX_GRID,
+                1L << 40);
     }
 
     @Test
     void columnSumsGridGivesEachThreadAboutSixteenRows() {
-        assertEquals(1, NgcfLauncher.columnSumsGridY(1));
-        assertEquals(1, NgcfLauncher.columnSumsGridY(128));
-        assertEquals(2, NgcfLauncher.columnSumsGridY(129));
-        assertEquals(NgcfLauncher.MAX_GRID_Y, NgcfLauncher.columnSumsGridY(Long.MAX_VALUE / 2));
+        GridAssertions.assertCeilDivCapped("columnSumsGridY", NgcfLauncher::columnSumsGridY, 128, NgcfLauncher.MAX_GRID_Y,
+                Long.MAX_VALUE / 2);
         assertTrue(NgcfLauncher.columnSumsGridY(70_000) <= 65_535, "grid.y limit");
     }
 

@@ -8,18 +8,14 @@ import org.junit.jupiter.api.Test;
 class TrainingLauncherTest {
     @Test
     void elementwiseGridCoversFloat4ChunksAndIsCapped() {
-        assertEquals(1, TrainingLauncher.elementwiseGrid(1));
-        assertEquals(1, TrainingLauncher.elementwiseGrid(1024));
-        assertEquals(2, TrainingLauncher.elementwiseGrid(1025));
-        assertEquals(TrainingLauncher.MAX_GRID, TrainingLauncher.elementwiseGrid(1L << 40));
+        GridAssertions.assertCeilDivCapped("elementwiseGrid", TrainingLauncher::elementwiseGrid, 1024,
+                TrainingLauncher.MAX_GRID, 1L << 40);
     }
 
     @Test
     void warpPerItemGridGivesEachItemAWarp() {
-        assertEquals(1, TrainingLauncher.warpPerItemGrid(1));
-        assertEquals(1, TrainingLauncher.warpPerItemGrid(8));
-        assertEquals(2, TrainingLauncher.warpPerItemGrid(9));
+        GridAssertions.assertCeilDivCapped("warpPerItemGrid", TrainingLauncher::warpPerItemGrid, 8,
+                TrainingLauncher.MAX_GRID, Integer.MAX_VALUE);
         assertEquals(256, TrainingLauncher.warpPerItemGrid(2048));
-        assertEquals(TrainingLauncher.MAX_GRID, TrainingLauncher.warpPerItemGrid(Integer.MAX_VALUE));
     }
 }
