@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.reckernels.backend.java.JavaBackend;
-import org.reckernels.data.SyntheticInteractions;
 import org.reckernels.data.TrainTestSplit;
 import org.reckernels.nn.MlpContract;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.IndexVector;
 import org.reckernels.tensor.Matrix;
+import org.reckernels.testing.PlantedCommunities;
 import org.reckernels.train.NcfConfig;
 import org.reckernels.train.NcfTraining;
 
@@ -225,11 +225,8 @@ class NCFTest {
     /** The planted-community generator at the size of the other models' training tests (seconds on CPU); 4 epochs reach recall@20 ≈ 0.47, random ≈ 0.05. */
     @Test
     void trainsOnPlantedCommunitiesFarAboveRandom() {
-        SyntheticInteractions.Config small = new SyntheticInteractions.Config(600, 400, 6, 25, 0.8, 0.8, 0.2, 11);
-        TrainTestSplit data = SyntheticInteractions.generate(small).split();
-        NcfConfig d = NcfConfig.syntheticDefaults();
-        NcfConfig config = new NcfConfig(d.gmfDim(), d.tower(), d.lr(), d.l2(), 512, 4, d.negatives(), 3, 0, 0,
-                d.initStd(), d.scoreTileRows());
+        TrainTestSplit data = PlantedCommunities.smallSplit();
+        NcfConfig config = PlantedCommunities.ncfFourEpochs();
         java.util.List<Double> losses = new java.util.ArrayList<>();
         org.reckernels.train.TrainingListener listener = new org.reckernels.train.TrainingListener() {
             @Override

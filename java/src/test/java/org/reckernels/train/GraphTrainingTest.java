@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.reckernels.backend.java.JavaBackend;
-import org.reckernels.data.SyntheticInteractions;
 import org.reckernels.data.TrainTestSplit;
+import org.reckernels.testing.PlantedCommunities;
 
 /** LightGCN, MF and NGCF learn the planted communities of the synthetic data (CPU, a few seconds). */
 class GraphTrainingTest {
@@ -17,8 +17,7 @@ class GraphTrainingTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"lightgcn", "mf", "ngcf"})
     void learnsPlantedStructureFarAboveRandom(String name) {
-        SyntheticInteractions.Config small = new SyntheticInteractions.Config(600, 400, 6, 25, 0.8, 0.8, 0.2, 11);
-        TrainTestSplit data = SyntheticInteractions.generate(small).split();
+        TrainTestSplit data = PlantedCommunities.smallSplit();
         List<Double> losses = new ArrayList<>();
         TrainingListener listener = new TrainingListener() {
             @Override

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.reckernels.backend.java.JavaBackend;
-import org.reckernels.data.SyntheticInteractions;
 import org.reckernels.data.TrainTestSplit;
 import org.reckernels.model.NCF;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.IndexVector;
 import org.reckernels.tensor.Matrix;
 import org.reckernels.testing.GpuTest;
+import org.reckernels.testing.PlantedCommunities;
 import org.reckernels.train.NcfConfig;
 import org.reckernels.train.NcfTraining;
 
@@ -66,11 +66,8 @@ class CudaNcfTest {
 
     @Test
     void trainsOnPlantedCommunitiesFarAboveRandom() {
-        SyntheticInteractions.Config small = new SyntheticInteractions.Config(600, 400, 6, 25, 0.8, 0.8, 0.2, 11);
-        TrainTestSplit data = SyntheticInteractions.generate(small).split();
-        NcfConfig d = NcfConfig.syntheticDefaults();
-        NcfConfig config = new NcfConfig(d.gmfDim(), d.tower(), d.lr(), d.l2(), 512, 4, d.negatives(), 3, 0, 0,
-                d.initStd(), d.scoreTileRows());
+        TrainTestSplit data = PlantedCommunities.smallSplit();
+        NcfConfig config = PlantedCommunities.ncfFourEpochs();
         NcfTraining.Outcome o = NcfTraining.run(backend, data, config, null, 20);
         double random = 20.0 / data.numItems();
         assertTrue(o.finalEval().recall(20) > 6 * random, "recall@20 " + o.finalEval().recall(20) + " vs random " + random);
