@@ -24,9 +24,6 @@ import org.reckernels.tensor.Matrix;
  * callback (full ranking lives in eval/); with early stopping the best parameters are restored.
  */
 public final class BprTrainer {
-    /** Within an epoch, report progress at most this often. */
-    private static final long PROGRESS_NANOS = 10_000_000_000L;
-
     private final Backend backend;
     private final BprConfig config;
     private final TrainingListener listener;
@@ -71,12 +68,11 @@ public final class BprTrainer {
             Matrix gradEgo = gradParams.get(0);
             long step = 0;
             double lastLoss = Double.NaN;
-            double totalSeconds = 0;
+            EpochClock clock = new EpochClock(listener, config.epochs());
             int epoch = 0;
             while (epoch < config.epochs()) {
                 epoch++;
-                long t0 = System.nanoTime();
-                long lastProgress = t0;
+                clock.start(epoch);
                 BprSampler.Triples triples = sampler.sampleEpoch(rnd);
                 int n = triples.size();
                 int batches = 0;
@@ -105,19 +101,11 @@ public final class BprTrainer {
                             }
                         }
                         batches++;
-                        long now = System.nanoTime();
-                        if (now - lastProgress > PROGRESS_NANOS) { // long epochs (CPU, big graphs) still show life
-                            lastProgress = now;
-                            double sec = (now - t0) / 1e9;
-                            listener.onProgress(epoch, from + b, n, (from + b) / sec);
-                        }
+                        clock.progress(from + b, n);
                     }
                 }
                 lastLoss = read(bprSum, scalar) / Math.max(1, n) + read(l2Sum, scalar) / Math.max(1, batches);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                totalSeconds += seconds;
-                double eta = totalSeconds / epoch * (config.epochs() - epoch);
-                listener.onEpoch(new TrainingListener.Epoch(epoch, config.epochs(), lastLoss, n / seconds, seconds, eta));
+                clock.end(lastLoss, n);
                 if (!Double.isFinite(lastLoss)) {
                     throw new IllegalStateException("BprTrainer: loss became " + lastLoss + " in epoch " + epoch
                             + " (learning rate " + config.lr() + " too high?)");
@@ -140,8 +128,7 @@ public final class BprTrainer {
             model.setTraining(false);
             model.forward();
             backend.synchronize();
-            return new Result(epoch, stopping.bestEpoch(), stopping.bestMetrics(), lastLoss,
-                    epoch == 0 ? 0 : totalSeconds / epoch);
+            return new Result(epoch, stopping.bestEpoch(), stopping.bestMetrics(), lastLoss, clock.secondsPerEpoch());
         }
     }
 

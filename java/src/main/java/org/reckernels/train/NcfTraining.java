@@ -33,8 +33,6 @@ import org.reckernels.tensor.Matrix;
  * scored pairs per second), progress inside long epochs, evaluations and early stop.
  */
 public final class NcfTraining {
-    private static final long PROGRESS_NANOS = 10_000_000_000L;
-
     private NcfTraining() {
     }
 
@@ -78,14 +76,13 @@ public final class NcfTraining {
              EarlyStopping stopping = new EarlyStopping(backend, model.parameters(), config.patience())) {
             long step = 0;
             double lastLoss = Double.NaN;
-            double totalSeconds = 0;
+            EpochClock clock = new EpochClock(listener, config.epochs());
             RankingReport lastReport = null;
             int lastReportEpoch = -1;
             int epoch = 0;
             while (epoch < config.epochs()) {
                 epoch++;
-                long t0 = System.nanoTime();
-                long lastProgress = t0;
+                clock.start(epoch);
                 BprSampler.Triples triples = sampler.sampleEpoch(rnd);
                 int n = triples.size();
                 int batches = (n + config.batchSize() - 1) / config.batchSize();
@@ -113,19 +110,11 @@ public final class NcfTraining {
                             model.backward(batch, gradLogits);
                             model.step(batch, config.lr(), config.l2(), ++step);
                         }
-                        long now = System.nanoTime();
-                        if (now - lastProgress > PROGRESS_NANOS) {
-                            lastProgress = now;
-                            long done = from + rowsPerBatch;
-                            listener.onProgress(epoch, done, pairs, done / ((now - t0) / 1e9));
-                        }
+                        clock.progress(from + rowsPerBatch, pairs);
                     }
                 }
                 lastLoss = read(backend, lossSum, scalar) / pairs;
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                totalSeconds += seconds;
-                listener.onEpoch(new TrainingListener.Epoch(epoch, config.epochs(), lastLoss, pairs / seconds, seconds,
-                        totalSeconds / epoch * (config.epochs() - epoch)));
+                clock.end(lastLoss, pairs);
                 if (!Double.isFinite(lastLoss)) {
                     throw new IllegalStateException("NcfTraining: loss became " + lastLoss + " in epoch " + epoch
                             + " (learning rate " + config.lr() + " too high?)");
@@ -152,7 +141,7 @@ public final class NcfTraining {
                 finalReport = evaluator.report(scorer);
             }
             backend.synchronize();
-            return new Outcome(epoch, stopping.bestEpoch(), lastLoss, epoch == 0 ? 0 : totalSeconds / epoch, finalReport);
+            return new Outcome(epoch, stopping.bestEpoch(), lastLoss, clock.secondsPerEpoch(), finalReport);
         }
     }
 
