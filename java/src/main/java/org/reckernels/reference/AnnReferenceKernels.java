@@ -323,18 +323,21 @@ public final class AnnReferenceKernels implements AnnKernels {
         }
     }
 
-    /** Nearest of the k codewords of problem s to {@code xs} (fma dots in order), ties to the lowest. */
-    static int nearest(float[] xs, HostMatrix centroids, HostMatrix cnorms, int s, int k) {
+    /**
+     * Nearest of the k codewords of problem s to {@code xs} (fma dots in order), ties to the lowest;
+     * centroids ((m*k) x dsub) and cnorms (m*k) as arrays.
+     */
+    static int nearest(float[] xs, float[] centroids, float[] cnorms, int s, int k) {
         int dsub = xs.length;
         int best = 0;
         float bd = Float.POSITIVE_INFINITY;
         for (int j = 0; j < k; j++) {
-            long row = (long) s * k + j;
+            int row = s * k + j;
             float acc = 0f;
             for (int t = 0; t < dsub; t++) {
-                acc = Math.fma(xs[t], centroids.get(row, t), acc);
+                acc = Math.fma(xs[t], centroids[row * dsub + t], acc);
             }
-            float dd = cnorms.get(0, row) - 2f * acc;
+            float dd = cnorms[row] - 2f * acc;
             if (dd < bd) {
                 bd = dd;
                 best = j;
@@ -346,17 +349,17 @@ public final class AnnReferenceKernels implements AnnKernels {
     @Override
     public void kmeansSubspaceArgmin(Matrix x, int m, Matrix centroids, Matrix cnorms, int k, Buffer labels) {
         HostMatrix hx = host(x, "kmeansSubspaceArgmin x");
-        HostMatrix hc = host(centroids, "kmeansSubspaceArgmin centroids");
-        HostMatrix hn = host(cnorms, "kmeansSubspaceArgmin cnorms");
+        float[] hc = host(centroids, "kmeansSubspaceArgmin centroids").toArray();
+        float[] hn = host(cnorms, "kmeansSubspaceArgmin cnorms").toArray();
         int[] out = ints(labels, "kmeansSubspaceArgmin labels");
-        int dsub = (int) hx.cols() / m;
+        int d = (int) hx.cols();
+        int dsub = d / m;
+        float[] xv = hx.toArray();
         float[] xs = new float[dsub];
-        for (long i = 0; i < hx.rows(); i++) {
+        for (int i = 0; i < (int) hx.rows(); i++) {
             for (int s = 0; s < m; s++) {
-                for (int t = 0; t < dsub; t++) {
-                    xs[t] = hx.get(i, (long) s * dsub + t);
-                }
-                out[(int) (i * m + s)] = s * k + nearest(xs, hc, hn, s, k);
+                System.arraycopy(xv, i * d + s * dsub, xs, 0, dsub);
+                out[i * m + s] = s * k + nearest(xs, hc, hn, s, k);
             }
         }
     }
@@ -451,7 +454,9 @@ public final class AnnReferenceKernels implements AnnKernels {
         HostMatrix hb = host(best, "kmeansPlusPlusDistances best");
         double[] sums = doubles(blockSums, "kmeansPlusPlusDistances blockSums");
         int n = (int) hx.rows();
-        int dsub = (int) hx.cols() / m;
+        int d = (int) hx.cols();
+        int dsub = d / m;
+        float[] xv = hx.toArray();
         int blocks = (n + PP_BLOCK - 1) / PP_BLOCK;
         double[] tree = new double[PP_BLOCK];
         for (int s = 0; s < m; s++) {
@@ -465,7 +470,7 @@ public final class AnnReferenceKernels implements AnnKernels {
                     }
                     float dist = 0f;
                     for (int t = 0; t < dsub; t++) {
-                        float df = hx.get(i, (long) s * dsub + t) - hc.get(c, t);
+                        float df = xv[i * d + s * dsub + t] - hc.get(c, t);
                         dist += df * df;
                     }
                     float v = first ? dist : Math.min(hb.get(s, i), dist);
@@ -516,7 +521,8 @@ public final class AnnReferenceKernels implements AnnKernels {
         HostMatrix hc = coarse == null ? null : host(coarse, "pqEncode coarse");
         int[] lb = hc == null ? null : ints(labels, "pqEncode labels");
         HostMatrix cb = host(codebooks, "pqEncode codebooks");
-        HostMatrix cn = host(codeNorms, "pqEncode codeNorms");
+        float[] cbv = cb.toArray();
+        float[] cn = host(codeNorms, "pqEncode codeNorms").toArray();
         byte[] out = bytes(codes, "pqEncode codes");
         HostMatrix ht = terms == null ? null : host(terms, "pqEncode terms");
         int d = (int) hx.cols();
@@ -530,7 +536,7 @@ public final class AnnReferenceKernels implements AnnKernels {
                     long col = (long) s * dsub + t;
                     xs[t] = hc == null ? hx.get(i, col) : hx.get(i, col) - hc.get(lb[(int) i], col);
                 }
-                int code = nearest(xs, cb, cn, s, ksub);
+                int code = nearest(xs, cbv, cn, s, ksub);
                 out[(int) (i * m + s)] = (byte) code;
                 if (ht != null) {
                     for (int t = 0; t < dsub; t++) {
