@@ -601,6 +601,27 @@ abstract class AnnTrainingContract {
         assertTrue(overlap >= 0.97, "device-built vs CPU-built index: overlap " + overlap);
     }
 
+    /**
+     * {@link IvfPqIndex#build(float[], int, IvfPqIndex.Params, Backend, java.util.function.Consumer)}
+     * takes the device path exactly where the backend has ANN kernels, and the device build gives
+     * the same bits every run (the centroid sums are sort + in-order reductions, not atomics).
+     */
+    @Test
+    void backendOverloadPicksThePathAndTheDeviceBuildIsDeterministic() {
+        int d = 16;
+        float[] x = clustered(1500, d, 12, 51);
+        IvfPqIndex.Params p = IvfPqIndex.Params.of(8, 4, 4, Metric.L2).withIterations(5, 4);
+        IvfPqIndex viaBackend = IvfPqIndex.build(x, d, p, backend(), msg -> { });
+        IvfPqIndex want = backend().annKernels() == null ? IvfPqIndex.build(x, d, p)
+                : DeviceIvfPqBuilder.build(x, d, p, kernels(), msg -> { });
+        assertArrayEquals(want.centroids, viaBackend.centroids);
+        assertArrayEquals(want.pq.codebooks, viaBackend.pq.codebooks);
+        IvfPqIndex again = DeviceIvfPqBuilder.build(x, d, p, kernels(), msg -> { });
+        IvfPqIndex once = DeviceIvfPqBuilder.build(x, d, p, kernels(), msg -> { });
+        assertArrayEquals(once.centroids, again.centroids, "run to run");
+        assertArrayEquals(once.pq.codebooks, again.pq.codebooks, "run to run");
+    }
+
     @Test
     void deviceAddEqualsCpuAddOnExactData() {
         int d = 8;
