@@ -47,10 +47,17 @@ public final class DeviceKMeans {
 
     private final AnnKernels kernels;
     private final Backend backend;
+    /** Floats of the GEMM output per block of rows ({@link #DOTS_BUDGET}; smaller in tests). */
+    private final long dotsBudget;
 
     public DeviceKMeans(AnnKernels kernels) {
+        this(kernels, DOTS_BUDGET);
+    }
+
+    DeviceKMeans(AnnKernels kernels, long dotsBudget) {
         this.kernels = kernels;
         this.backend = kernels.backend();
+        this.dotsBudget = dotsBudget;
     }
 
     /** How points are assigned to centroids. */
@@ -210,6 +217,8 @@ public final class DeviceKMeans {
         owned.add(planBuf);
         Matrix cnorms = backend.allocate(1, groups);
         owned.add(cnorms);
+        GemmScratch gemm = how == Assignment.GEMM ? new GemmScratch(n, x.cols(), k) : null;
+        owned.add(gemm);
         int[] pointOf = new int[total];
         for (int i = 0; i < total; i++) {
             pointOf[i] = i / m;
@@ -220,7 +229,7 @@ public final class DeviceKMeans {
         int[] sub = new int[2 * k];
         int[] plan = new int[3 * groups];
         for (int it = 0; it < iterations; it++) {
-            assign(x, m, k, c, cnorms, how, labels);
+            assign(x, m, k, c, cnorms, how, gemm, labels);
             kernels.sortPairs(labels, points, total, Math.max(1, endBit), sortedLabels, sortedPoints);
             kernels.segmentOffsets(sortedLabels, total, groups, offsets);
             kernels.kmeansUpdate(x, m, sortedPoints, offsets, k, c);
@@ -246,39 +255,69 @@ public final class DeviceKMeans {
     }
 
     /**
-     * Labels of every point: {@code labels[i*m + s] = s*k + j}, j the nearest centroid of problem s
-     * (int32 buffer of n*m); {@code cnorms} (1 x m*k) receives the centroid norms.
+     * Buffers of the GEMM assignment, made once per training run: the dot products of a block of
+     * rows (all n when they fit the budget), and for blocks the copied rows, plus a
+     * shorter pair for the last block.
      */
-    void assign(Matrix x, int m, int k, Matrix c, Matrix cnorms, Assignment how, AnnKernels.Buffer labels) {
+    private final class GemmScratch implements AutoCloseable {
+        final long n;
+        final long block;
+        final Matrix dots;
+        final Matrix rows;
+        final Matrix tailDots;
+        final Matrix tailRows;
+
+        GemmScratch(long n, long d, int k) {
+            this.n = n;
+            this.block = Math.max(1, Math.min(n, dotsBudget / k));
+            long tail = n % block;
+            List<Matrix> made = new ArrayList<>();
+            try {
+                dots = add(made, backend.allocate(block, k));
+                rows = block < n ? add(made, backend.allocate(block, d)) : null;
+                tailDots = tail > 0 && block < n ? add(made, backend.allocate(tail, k)) : null;
+                tailRows = tailDots != null ? add(made, backend.allocate(tail, d)) : null;
+            } catch (RuntimeException e) {
+                IvfPqGpuSearcher.closeAll(made.toArray(new AutoCloseable[0]));
+                throw e;
+            }
+        }
+
+        private static Matrix add(List<Matrix> made, Matrix m) {
+            made.add(m);
+            return m;
+        }
+
+        @Override
+        public void close() {
+            IvfPqGpuSearcher.closeAll(dots, rows, tailDots, tailRows);
+        }
+    }
+
+    /**
+     * Labels of every point: {@code labels[i*m + s] = s*k + j}, j the nearest centroid of problem s
+     * (int32 buffer of n*m); {@code cnorms} (1 x m*k) receives the centroid norms. {@code gemm}:
+     * the scratch of the GEMM assignment (null for DIRECT).
+     */
+    void assign(Matrix x, int m, int k, Matrix c, Matrix cnorms, Assignment how, GemmScratch gemm,
+                AnnKernels.Buffer labels) {
         kernels.rowNorms(c, cnorms);
         if (how == Assignment.DIRECT) {
             kernels.kmeansSubspaceArgmin(x, m, c, cnorms, k, labels);
             return;
         }
-        long n = x.rows();
-        long chunk = Math.max(1, Math.min(n, DOTS_BUDGET / k));
-        if (chunk >= n) {
-            try (Matrix dots = backend.allocate(n, k)) {
-                backend.gemm(false, true, 1f, x, c, 0f, dots);
-                kernels.kmeansArgmin(dots, k, cnorms, labels, 0);
-            }
+        if (gemm.block >= gemm.n) {
+            backend.gemm(false, true, 1f, x, c, 0f, gemm.dots);
+            kernels.kmeansArgmin(gemm.dots, k, cnorms, labels, 0);
             return;
         }
-        try (Matrix xc = backend.allocate(chunk, x.cols()); Matrix dots = backend.allocate(chunk, k)) {
-            for (long r0 = 0; r0 < n; r0 += chunk) {
-                long rows = Math.min(chunk, n - r0);
-                if (rows == chunk) {
-                    kernels.gatherRows(x, null, r0, null, null, xc);
-                    backend.gemm(false, true, 1f, xc, c, 0f, dots);
-                    kernels.kmeansArgmin(dots, k, cnorms, labels, r0);
-                } else {
-                    try (Matrix xt = backend.allocate(rows, x.cols()); Matrix dt = backend.allocate(rows, k)) {
-                        kernels.gatherRows(x, null, r0, null, null, xt);
-                        backend.gemm(false, true, 1f, xt, c, 0f, dt);
-                        kernels.kmeansArgmin(dt, k, cnorms, labels, r0);
-                    }
-                }
-            }
+        for (long r0 = 0; r0 < gemm.n; r0 += gemm.block) {
+            boolean full = gemm.n - r0 >= gemm.block;
+            Matrix xb = full ? gemm.rows : gemm.tailRows;
+            Matrix dots = full ? gemm.dots : gemm.tailDots;
+            kernels.gatherRows(x, null, r0, null, null, xb);
+            backend.gemm(false, true, 1f, xb, c, 0f, dots);
+            kernels.kmeansArgmin(dots, k, cnorms, labels, r0);
         }
     }
 
@@ -286,8 +325,9 @@ public final class DeviceKMeans {
     public AnnKernels.Buffer assign(Matrix x, Matrix c, Assignment how) {
         int k = Math.toIntExact(c.rows());
         AnnKernels.Buffer labels = kernels.allocateInts(x.rows());
-        try (Matrix cnorms = backend.allocate(1, k)) {
-            assign(x, 1, k, c, cnorms, how, labels);
+        try (Matrix cnorms = backend.allocate(1, k);
+             GemmScratch gemm = how == Assignment.GEMM ? new GemmScratch(x.rows(), x.cols(), k) : null) {
+            assign(x, 1, k, c, cnorms, how, gemm, labels);
         } catch (RuntimeException e) {
             labels.close();
             throw e;

@@ -444,41 +444,31 @@ abstract class AnnTrainingContract {
         return total;
     }
 
-    @Test
-    void gemmAssignmentInBlocksEqualsOneBlock() {
+    @ParameterizedTest(name = "block of {0} rows")
+    @CsvSource({"3000", "1000", "777", "1"})
+    void gemmAssignmentInBlocksEqualsTheDirectOne(int block) {
         int n = 3000;
         int d = 8;
         float[] x = integers(new SplittableRandom(44), n * d, -6, 6); // integer dots: exact under any GEMM
         float[] c = integers(new SplittableRandom(45), 64 * d, -6, 6);
-        DeviceKMeans km = new DeviceKMeans(kernels());
+        DeviceKMeans km = new DeviceKMeans(kernels(), 64L * block);
         try (Matrix xm = up(n, d, x); Matrix cm = up(64, d, c);
              AnnKernels.Buffer direct = km.assign(xm, cm, DeviceKMeans.Assignment.DIRECT);
              AnnKernels.Buffer gemm = km.assign(xm, cm, DeviceKMeans.Assignment.GEMM)) {
-            int[] want = downInts(direct, n);
-            assertArrayEquals(want, downInts(gemm, n));
-            long budget = DeviceKMeans.DOTS_BUDGET;
-            try (Matrix cnorms = backend().allocate(1, 64); AnnKernels.Buffer blocks = kernels().allocateInts(n)) {
-                assertTrue(budget / 64 > n, "the default budget holds one block here");
-                kmeansInBlocks(km, xm, cm, cnorms, blocks, 1000); // 3 blocks of 1000
-                assertArrayEquals(want, downInts(blocks, n));
-                kmeansInBlocks(km, xm, cm, cnorms, blocks, 777); // a short last block
-                assertArrayEquals(want, downInts(blocks, n));
-            }
+            assertArrayEquals(downInts(direct, n), downInts(gemm, n));
         }
     }
 
-    /** The GEMM assignment with a block of {@code rows} rows (the path large n takes). */
-    private void kmeansInBlocks(DeviceKMeans km, Matrix x, Matrix c, Matrix cnorms, AnnKernels.Buffer labels, int rows) {
-        kernels().rowNorms(c, cnorms);
-        long n = x.rows();
-        for (long r0 = 0; r0 < n; r0 += rows) {
-            long len = Math.min(rows, n - r0);
-            try (Matrix xb = backend().allocate(len, x.cols()); Matrix dots = backend().allocate(len, c.rows())) {
-                kernels().gatherRows(x, null, r0, null, null, xb);
-                backend().gemm(false, true, 1f, xb, c, 0f, dots);
-                kernels().kmeansArgmin(dots, (int) c.rows(), cnorms, labels, r0);
-            }
-        }
+    @Test
+    void gemmKMeansInBlocksEqualsOneBlock() {
+        int n = 1200;
+        int d = 12;
+        float[] x = clustered(n, d, 10, 46);
+        float[] one = new DeviceKMeans(kernels()).train(x, n, d, 10, 6, 3, KMeans.Init.KMEANS_PLUS_PLUS,
+                DeviceKMeans.Assignment.GEMM);
+        float[] blocks = new DeviceKMeans(kernels(), 10L * 500).train(x, n, d, 10, 6, 3, KMeans.Init.KMEANS_PLUS_PLUS,
+                DeviceKMeans.Assignment.GEMM); // 500 + 500 + 200 rows
+        assertArrayEquals(one, blocks);
     }
 
     @Test
