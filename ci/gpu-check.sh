@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU machine from the project root, with .gpu/ carried (ci/gpu-bundle.sh):
 # unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench and
-# GpuAnnBench (IVF-PQ vs exact search; ANN_N vectors, default 1000000),
+# GpuAnnBench (IVF-PQ vs exact search, and the index build on the device vs the CPU; ANN_N vectors, default 1000000),
 # and SgnsGpuBench (SGNS words/s at window 5, negative 5, d = 128 against the 20M words/s bar).
 # Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
 # Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
@@ -81,7 +81,8 @@ if [[ $bench_rc -ne 0 ]]; then failed=1; say "gpubench: FAILED rc=$bench_rc"; ta
 fi
 gpu_runs() { [[ $gpu -ne 0 ]] && ! grep -qs '^no GPU' "$OUT/gpubench.log"; }
 
-# 2b. IVF-PQ on the GPU next to exact GEMM search (1M x 128 synthetic; recall@10 vs nprobe, QPS, scan GB/s)
+# 2b. IVF-PQ on the GPU next to exact GEMM search (1M x 128 synthetic; recall@10 vs nprobe, QPS, scan GB/s,
+#     GPU re-rank), and the build time on the device (k-means, PQ, encoding) next to the CPU's ("RESULT build ...")
 if want ann && gpu_runs; then
     timeout 360 "$JAVA" "${flags[@]}" -Xmx16g -cp "$CP" org.reckernels.bench.GpuAnnBench "$OUT/results" ${ANN_N:-1000000} \
         > "$OUT/gpuannbench.log" 2>&1

@@ -15,7 +15,17 @@
 //       cand = base + sum_s lut[s][codes[i][s]],  base = 0 (L2) or probe_dist (= -<q, c>, inner product)
 //     i.e. the distance from q to the decoded vector c + r: ||q - c - r||^2 or -<q, c + r>.
 //   rk_ivfpq_select_f32 out_ids/out_dist: (nq x k), the k smallest candidates of each query, best
-//       first, ties to the lower id, padded with -1 / +inf (rk::topk::select_row).
+//       first, ties to the lower id, padded with -1 / +inf (rk::topk::select_row). ids null: the
+//       "id" is the candidate's position in the concatenated lists (input of the re-rank).
+//   rk_ivfpq_rerank_f32 exact re-rank: cand (nq x r) int64 positions (-1: none) from select with
+//       null ids; vectors: (N x d) the raw vectors in list order. Per query: exact distance of each
+//       candidate (L2: ||q - v||^2; inner product: -<q, v>; warp per candidate), then the k best
+//       by (distance, ids[position]), padded with -1 / +inf; r <= 2048.
+//   rk_ivfpq_encode_f32 codes: (n x M) uint8, codes[i][s] = argmin_j ||C_s[j]||^2 - 2 <r_s, C_s[j]>,
+//       r = x_i - coarse[labels[i]] (coarse null: r = x_i); code_norms: (M x ksub); ties to the
+//       lowest j; the rounding of ProductQuantizer.encode (kernels/kmeans.cuh)
+//   rk_ivfpq_terms_f32  terms: (n), the L2 per-vector term ||rec||^2 + 2 <c, rec> of the decoded
+//       residual rec = (C_s[codes[i][s]])_s and c = coarse[labels[i]] (fp32 in order)
 //
 // The scan builds its (q, p) table in shared memory (M * ksub floats; the launcher raises the
 // dynamic shared memory limit above 48 KiB when M * ksub needs it) and then streams the list's
@@ -23,9 +33,12 @@
 // rk_ivfpq_lut_f32 writes the same tables to global memory (tests, and a precomputed-table
 // variant); both use lut_entries().
 // Launch contract: blockDim = (256, 1, 1); grid >= 1, one block per (q, p) pair (lut, scan) or per
-// query (select), grid-stride. Dynamic shared memory: lut d floats; scan (d + M * ksub) floats.
+// query (select, rerank), grid-stride. Dynamic shared memory: lut d floats; scan (d + M * ksub)
+// floats. encode: grid (x, M), dynamic shared memory ksub * (dsub + 1) floats when use_smem;
+// terms: 1-D grid, one thread per vector.
 
 #include "topk.cuh"
+#include "kmeans.cuh"
 
 namespace rk {
 namespace ivfpq {
@@ -62,7 +75,7 @@ struct CandidateRow {
     const long long* probes;   // nprobe lists of this query
     int nprobe;
     const long long* list_off;
-    const long long* ids;
+    const long long* ids;  // null: the candidate's position in the concatenated lists
 
     RK_DEVICE_MEMBER long long size() const { return seg_off[nprobe] - seg_off[0]; }
     RK_DEVICE_MEMBER float dist(long long e) const { return cand[seg_off[0] + e]; }
@@ -74,7 +87,8 @@ struct CandidateRow {
             const int mid = (lo + hi + 1) >> 1;
             if (seg_off[mid] <= abs) lo = mid; else hi = mid - 1;
         }
-        return ids[list_off[probes[lo]] + (abs - seg_off[lo])];
+        const long long pos = list_off[probes[lo]] + (abs - seg_off[lo]);
+        return ids ? ids[pos] : pos;
     }
 };
 
@@ -162,5 +176,91 @@ rk_ivfpq_select_f32(const float* __restrict__ cand, const long long* __restrict_
     for (int q = blockIdx.x; q < nq; q += gridDim.x) {
         CandidateRow row{cand, cand_off + (long long)q * nprobe, probes + (long long)q * nprobe, nprobe, list_off, ids};
         rk::topk::select_row(row, k, out_ids + (long long)q * k, out_dist + (long long)q * k, sh);
+    }
+}
+
+namespace rk {
+namespace ivfpq {
+
+struct RerankRow {
+    const float* exact;      // r exact distances (shared memory)
+    const long long* cand;   // r positions, -1 = none
+    const long long* ids;
+    int r;
+
+    RK_DEVICE_MEMBER long long size() const { return r; }
+    RK_DEVICE_MEMBER float dist(long long e) const { return exact[e]; }
+    RK_DEVICE_MEMBER long long id(long long e) const { return cand[e] >= 0 ? ids[cand[e]] : -1ll; }
+};
+
+}  // namespace ivfpq
+}  // namespace rk
+
+extern "C" __global__ void __launch_bounds__(256)
+rk_ivfpq_rerank_f32(const float* __restrict__ queries, int nq, int d, const float* __restrict__ vectors,
+                    const long long* __restrict__ ids, const long long* __restrict__ cand, int r, int l2, int k,
+                    long long* __restrict__ out_ids, float* __restrict__ out_dist) {
+    using rk::topk::Shared;
+    __shared__ Shared sh;
+    __shared__ float exact[rk::topk::kMaxK];
+    const int warps = blockDim.x / rk::kWarpSize;
+    const int warp = threadIdx.x / rk::kWarpSize;
+    const int lane = (int)rk::lane_id();
+    for (int q = blockIdx.x; q < nq; q += gridDim.x) {
+        const float* qv = queries + (long long)q * d;
+        const long long* row = cand + (long long)q * r;
+        for (int e = warp; e < r; e += warps) {
+            const long long pos = row[e];
+            float acc = 0.f;
+            if (pos >= 0) {
+                const float* v = vectors + pos * d;
+                for (int t = lane; t < d; t += rk::kWarpSize) {
+                    if (l2) {
+                        const float df = qv[t] - v[t];
+                        acc = fmaf(df, df, acc);
+                    } else {
+                        acc = fmaf(qv[t], v[t], acc);
+                    }
+                }
+                acc = rk::warp_reduce_sum(acc);
+            }
+            if (lane == 0) exact[e] = pos < 0 ? __int_as_float(0x7f800000) : (l2 ? acc : -acc);
+        }
+        __syncthreads();
+        rk::ivfpq::RerankRow rr{exact, row, ids, r};
+        rk::topk::select_row(rr, k, out_ids + (long long)q * k, out_dist + (long long)q * k, sh);
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+rk_ivfpq_encode_f32(const float* __restrict__ x, long long n, int d, const float* __restrict__ coarse,
+                    const int* __restrict__ labels, const float* __restrict__ codebooks,
+                    const float* __restrict__ code_norms, int m, int ksub, int use_smem, unsigned char* __restrict__ codes) {
+    using namespace rk::kmeans;
+    extern __shared__ float smem[];
+    const int s = blockIdx.y;
+    auto emit = [&](long long i, int j) { codes[i * m + s] = (unsigned char)j; };
+    RK_KMEANS_DISPATCH_DSUB(d / m, (nearest_in_subspace<MAXD>(x, n, d, m, coarse, labels, codebooks, code_norms, ksub,
+                                                                 use_smem ? smem : nullptr, emit)));
+}
+
+extern "C" __global__ void __launch_bounds__(256)
+rk_ivfpq_terms_f32(const unsigned char* __restrict__ codes, long long n, int d, const float* __restrict__ coarse,
+                   const int* __restrict__ labels, const float* __restrict__ codebooks, int m, int ksub,
+                   float* __restrict__ terms) {
+    const int dsub = d / m;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+        const float* c = coarse + (long long)labels[i] * d;
+        float rr = 0.f;
+        float cr = 0.f;
+        for (int s = 0; s < m; ++s) {
+            const float* cw = codebooks + ((long long)s * ksub + codes[i * m + s]) * dsub;
+            for (int t = 0; t < dsub; ++t) {
+                const float v = cw[t];
+                rr = fmaf(v, v, rr);
+                cr = fmaf(c[s * dsub + t], v, cr);
+            }
+        }
+        terms[i] = rr + 2.f * cr;
     }
 }

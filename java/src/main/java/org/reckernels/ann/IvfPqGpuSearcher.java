@@ -24,9 +24,14 @@ import org.reckernels.tensor.Matrix;
  *   <li>per-query top-k over all its candidates ({@link AnnKernels#ivfpqSelect}), ids from the device
  *       id array, ties to the lower id.</li>
  * </ol>
- * The distances are those of the decoded vectors {@code c + r} (no re-rank), as in
- * {@link IvfPqIndex#search} without rerank: the same results up to float rounding. Limits:
- * k and nprobe at most {@link AnnKernels#MAX_K}. Not thread-safe (one batch at a time).
+ * The distances are those of the decoded vectors {@code c + r}, as in {@link IvfPqIndex#search}
+ * without rerank: the same results up to float rounding. With {@code rerank > 0} (as
+ * {@link IvfPqIndex.SearchParams#rerank}; the index must store its raw vectors, which the searcher
+ * then also holds in list order) step 4 keeps the best {@code max(rerank, k)} candidates by list
+ * position ({@link AnnKernels#ivfpqSelect} with no ids), and {@link AnnKernels#ivfpqRerank} scores
+ * them exactly against the raw vectors and keeps the best k, ties to the lower id, as
+ * {@link IvfPqIndex}'s CPU re-rank. Limits: k, nprobe and max(rerank, k) at most
+ * {@link AnnKernels#MAX_K}. Not thread-safe (one batch at a time).
  */
 public final class IvfPqGpuSearcher implements AutoCloseable {
     /** Candidate floats per batch (512 MiB). */
@@ -49,8 +54,11 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
     private final AnnKernels.Buffer listOff;
     private final AnnKernels.Buffer codes;
     private final AnnKernels.Buffer ids;
+    /** Raw vectors in list order (N x d), or null. */
+    private final Matrix vectors;
 
-    private IvfPqGpuSearcher(AnnKernels kernels, IvfPqIndex ix, long[] listOffsets, byte[] allCodes, long[] allIds) {
+    private IvfPqGpuSearcher(AnnKernels kernels, IvfPqIndex ix, long[] listOffsets, byte[] allCodes, long[] allIds,
+                             float[] allVectors) {
         this.kernels = kernels;
         this.backend = kernels.backend();
         this.d = ix.d;
@@ -71,11 +79,23 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
         this.listOff = kernels.uploadLongs(listOffsets);
         this.codes = kernels.uploadBytes(allCodes);
         this.ids = kernels.uploadLongs(allIds);
+        this.vectors = allVectors == null ? null : backend.upload(HostMatrix.of(size, d, allVectors));
     }
 
-    /** Copies a snapshot of {@code ix} to the executor's memory. */
+    /** Copies a snapshot of {@code ix} to the executor's memory, its raw vectors too when it stores them. */
     public static IvfPqGpuSearcher open(IvfPqIndex ix, AnnKernels kernels) {
-        return ix.snapshot((offsets, codes, ids) -> new IvfPqGpuSearcher(kernels, ix, offsets, codes, ids));
+        return open(ix, kernels, true);
+    }
+
+    /** As {@link #open(IvfPqIndex, AnnKernels)}; {@code withVectors = false} leaves the raw vectors (and re-rank) out. */
+    public static IvfPqGpuSearcher open(IvfPqIndex ix, AnnKernels kernels, boolean withVectors) {
+        return ix.snapshot(withVectors, (offsets, codes, ids, vecs) -> new IvfPqGpuSearcher(kernels, ix, offsets, codes, ids,
+                vecs));
+    }
+
+    /** Whether {@link #search(float[], int, int, int)} can re-rank (the raw vectors are on the device). */
+    public boolean canRerank() {
+        return vectors != null;
     }
 
     /** Vectors in the snapshot. */
@@ -85,7 +105,16 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
 
     /** The k nearest (by decoded PQ distance) of each query over its nprobe nearest lists. */
     public SearchResult search(float[] queries, int k, int nprobe) {
+        return search(queries, k, nprobe, 0);
+    }
+
+    /**
+     * The k nearest of each query over its nprobe nearest lists; with {@code rerank > 0} the best
+     * {@code max(rerank, k)} by PQ distance are re-scored exactly and the distances are exact.
+     */
+    public SearchResult search(float[] queries, int k, int nprobe, int rerank) {
         int nq = checkQueries(queries, k, nprobe);
+        int r = checkRerank(rerank, k);
         long[] outIds = new long[nq * k];
         float[] outDist = new float[nq * k];
         int batch = batchSize(nprobe);
@@ -93,7 +122,11 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
             int qc = Math.min(batch, nq - q0);
             try (Batch b = prepare(Arrays.copyOfRange(queries, q0 * d, (q0 + qc) * d), nprobe)) {
                 b.scan();
-                b.select(k, outIds, outDist, q0 * k);
+                if (r > 0) {
+                    b.selectReranked(k, r, outIds, outDist, q0 * k);
+                } else {
+                    b.select(k, outIds, outDist, q0 * k);
+                }
             }
         }
         for (int i = 0; i < outDist.length; i++) {
@@ -105,6 +138,26 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
     int batchSize(int nprobe) {
         long worst = Math.max(1L, (long) nprobe * maxList);
         return (int) Math.max(1, Math.min(MAX_BATCH, CANDIDATE_BUDGET / worst));
+    }
+
+    /** The candidates to re-rank, max(rerank, k), or 0 for none. */
+    private int checkRerank(int rerank, int k) {
+        if (rerank < 0) {
+            throw new IllegalArgumentException("gpu search: rerank=" + rerank + " must be >= 0");
+        }
+        if (rerank == 0) {
+            return 0;
+        }
+        if (vectors == null) {
+            throw new IllegalArgumentException("gpu search: rerank=" + rerank + " needs the raw vectors, but the index was"
+                    + " built with storeVectors=false or the searcher was opened without them");
+        }
+        int r = Math.max(rerank, k);
+        if (r > AnnKernels.MAX_K) {
+            throw new IllegalArgumentException("gpu search: rerank=" + rerank + " exceeds the GPU top-k's limit "
+                    + AnnKernels.MAX_K);
+        }
+        return r;
     }
 
     private int checkQueries(float[] queries, int k, int nprobe) {
@@ -220,6 +273,25 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
             }
         }
 
+        /**
+         * Best {@code r} candidates by PQ distance (list positions), re-scored exactly on the raw
+         * vectors; the best k into {@code outIds/outDist[off ..]} (internal distances).
+         */
+        public void selectReranked(int k, int r, long[] outIds, float[] outDist, int off) {
+            try (AnnKernels.Buffer pos = kernels.allocateLongs((long) nq * r); Matrix pd = backend.allocate(nq, r);
+                 AnnKernels.Buffer oi = kernels.allocateLongs((long) nq * k); Matrix od = backend.allocate(nq, k)) {
+                kernels.ivfpqSelect(cand, candOff, probes, nprobe, listOff, null, nq, r, pos, pd);
+                kernels.ivfpqRerank(q, vectors, ids, pos, r, metric == Metric.INNER_PRODUCT, k, oi, od);
+                long[] hi = new long[nq * k];
+                kernels.download(oi, hi);
+                HostMatrix hd = HostMatrix.zeros(nq, k);
+                backend.download(od, hd);
+                System.arraycopy(hi, 0, outIds, off, hi.length);
+                System.arraycopy(hd.toArray(), 0, outDist, off, nq * k);
+                hd.close();
+            }
+        }
+
         @Override
         public void close() {
             closeAll(q, probeDist, probes, candOff, cand);
@@ -240,6 +312,6 @@ public final class IvfPqGpuSearcher implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(centroids, centroidNorms, codebooks, listOff, codes, ids);
+        closeAll(centroids, centroidNorms, codebooks, listOff, codes, ids, vectors);
     }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.reckernels.backend.AnnKernels;
+import org.reckernels.backend.Backend;
 
 /**
  * IVF-PQ approximate nearest-neighbour index (CPU, Vector API).
@@ -156,6 +158,40 @@ public final class IvfPqIndex {
     }
 
     public static IvfPqIndex build(float[] train, int d, Params p, Consumer<String> progress) {
+        int n = checkTrain(train, d, p);
+        int sample = trainSample(n, p);
+        float[] x = sample == n ? train : subsample(train, n, d, sample, p.seed());
+        progress.accept(String.format("k-means: %d centroids on %d x %d (%d iterations)", p.nlist(), sample, d,
+                p.kmeansIterations()));
+        float[] centroids = KMeans.train(x, sample, d, p.nlist(), p.kmeansIterations(), p.seed(), p.init());
+        int[] assign = new int[sample];
+        KMeans.assign(x, sample, d, centroids, p.nlist(), assign);
+        float[] resid = new float[sample * d];
+        for (int i = 0; i < sample; i++) {
+            for (int j = 0; j < d; j++) {
+                resid[i * d + j] = x[i * d + j] - centroids[assign[i] * d + j];
+            }
+        }
+        int pqSample = pqSample(sample, p);
+        float[] pqx = pqSample == sample ? resid : subsample(resid, sample, d, pqSample, p.seed() + 1);
+        progress.accept(String.format("PQ: M=%d x %d codes on %d residuals (%d iterations)", p.m(), 1 << p.nbits(),
+                pqSample, p.pqIterations()));
+        ProductQuantizer pq = ProductQuantizer.train(pqx, pqSample, d, p.m(), p.nbits(), p.pqIterations(), p.seed() + 2);
+        return new IvfPqIndex(d, p.metric(), p.storeVectors(), centroids, pq);
+    }
+
+    /**
+     * Builds on the backend's {@link AnnKernels} when it has them (CUDA: k-means and PQ training on
+     * the device, {@link DeviceIvfPqBuilder}), else on the CPU exactly as
+     * {@link #build(float[], int, Params, Consumer)}.
+     */
+    public static IvfPqIndex build(float[] train, int d, Params p, Backend backend, Consumer<String> progress) {
+        AnnKernels k = backend == null ? null : backend.annKernels();
+        return k == null ? build(train, d, p, progress) : DeviceIvfPqBuilder.build(train, d, p, k, progress);
+    }
+
+    /** Checks the training set and parameters; returns the number of training vectors. */
+    static int checkTrain(float[] train, int d, Params p) {
         if (d < 1) {
             throw new IllegalArgumentException("dimension " + d + " must be >= 1");
         }
@@ -176,42 +212,42 @@ public final class IvfPqIndex {
                     + " PQ codes per subspace (need at least as many training vectors as codes)");
         }
         VecMath.requireFinite("training vectors", train, d);
-        int sample = Math.min(n, Math.max(p.maxTrainPoints(), Math.max(p.nlist(), 1 << p.nbits())));
-        float[] x = sample == n ? train : subsample(train, n, d, sample, p.seed());
-        progress.accept(String.format("k-means: %d centroids on %d x %d (%d iterations)", p.nlist(), sample, d,
-                p.kmeansIterations()));
-        float[] centroids = KMeans.train(x, sample, d, p.nlist(), p.kmeansIterations(), p.seed(), p.init());
-        int[] assign = new int[sample];
-        KMeans.assign(x, sample, d, centroids, p.nlist(), assign);
-        float[] resid = new float[sample * d];
-        for (int i = 0; i < sample; i++) {
-            for (int j = 0; j < d; j++) {
-                resid[i * d + j] = x[i * d + j] - centroids[assign[i] * d + j];
-            }
-        }
-        int pqSample = Math.min(sample, 256 * (1 << p.nbits()));
-        float[] pqx = pqSample == sample ? resid : subsample(resid, sample, d, pqSample, p.seed() + 1);
-        progress.accept(String.format("PQ: M=%d x %d codes on %d residuals (%d iterations)", p.m(), 1 << p.nbits(),
-                pqSample, p.pqIterations()));
-        ProductQuantizer pq = ProductQuantizer.train(pqx, pqSample, d, p.m(), p.nbits(), p.pqIterations(), p.seed() + 2);
-        return new IvfPqIndex(d, p.metric(), p.storeVectors(), centroids, pq);
+        return n;
     }
 
-    private static float[] subsample(float[] x, int n, int d, int count, long seed) {
+    /** Training vectors of the coarse k-means (a seeded subsample of the n given). */
+    static int trainSample(int n, Params p) {
+        return Math.min(n, Math.max(p.maxTrainPoints(), Math.max(p.nlist(), 1 << p.nbits())));
+    }
+
+    /** Residuals the PQ trains on (a seeded subsample of the coarse sample's). */
+    static int pqSample(int sample, Params p) {
+        return Math.min(sample, 256 * (1 << p.nbits()));
+    }
+
+    static float[] subsample(float[] x, int n, int d, int count, long seed) {
+        int[] rows = subsampleRows(n, count, seed);
+        float[] out = new float[count * d];
+        for (int j = 0; j < count; j++) {
+            System.arraycopy(x, rows[j] * d, out, j * d, d);
+        }
+        return out;
+    }
+
+    /** The rows {@link #subsample} takes, in order (a seeded partial Fisher-Yates shuffle). */
+    static int[] subsampleRows(int n, int count, long seed) {
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
         SplittableRandom rnd = new SplittableRandom(seed);
-        float[] out = new float[count * d];
         for (int j = 0; j < count; j++) {
             int r = j + rnd.nextInt(n - j);
             int t = perm[j];
             perm[j] = perm[r];
             perm[r] = t;
-            System.arraycopy(x, perm[j] * d, out, j * d, d);
         }
-        return out;
+        return Arrays.copyOf(perm, count);
     }
 
     // ------------------------------------------------------------------ add / remove
@@ -245,6 +281,26 @@ public final class IvfPqIndex {
                 }
             }
         });
+        insertEncoded(ids, vectors, assign, codes, terms);
+    }
+
+    /**
+     * Adds vectors encoded on the backend's {@link AnnKernels} when it has them (CUDA: coarse
+     * assignment, residual PQ codes and L2 terms on the device, {@link DeviceIvfPqBuilder#add}),
+     * else as {@link #add(long[], float[])}.
+     */
+    public void add(long[] ids, float[] vectors, Backend backend) {
+        AnnKernels k = backend == null ? null : backend.annKernels();
+        if (k == null) {
+            add(ids, vectors);
+        } else {
+            DeviceIvfPqBuilder.add(this, ids, vectors, k);
+        }
+    }
+
+    /** Appends encoded vectors (list, M codes and L2 term per vector) to their lists, under the write lock. */
+    void insertEncoded(long[] ids, float[] vectors, int[] assign, byte[] codes, float[] terms) {
+        int n = ids.length;
         lock.writeLock().lock();
         try {
             java.util.HashSet<Long> batch = new java.util.HashSet<>();
@@ -624,11 +680,15 @@ public final class IvfPqIndex {
 
     /** Receives a snapshot of the lists concatenated in list order. */
     interface SnapshotConsumer<T> {
-        T accept(long[] listOffsets, byte[] codes, long[] ids);
+        /** vectors: the raw vectors in the same order (size x d), or null when not stored or not asked for. */
+        T accept(long[] listOffsets, byte[] codes, long[] ids, float[] vectors);
     }
 
-    /** The inverted lists concatenated in list order (offsets nlist + 1, codes size x M, ids), under the read lock. */
-    <T> T snapshot(SnapshotConsumer<T> consumer) {
+    /**
+     * The inverted lists concatenated in list order (offsets nlist + 1, codes size x M, ids, and the
+     * raw vectors when {@code withVectors} and stored), under the read lock.
+     */
+    <T> T snapshot(boolean withVectors, SnapshotConsumer<T> consumer) {
         lock.readLock().lock();
         try {
             long[] off = new long[nlist + 1];
@@ -638,12 +698,16 @@ public final class IvfPqIndex {
             int n = Math.toIntExact(off[nlist]);
             byte[] codes = new byte[Math.multiplyExact(n, m)];
             long[] ids = new long[n];
+            float[] vecs = withVectors && storeVectors ? new float[Math.multiplyExact(n, d)] : null;
             for (int l = 0; l < nlist; l++) {
                 InvList il = lists[l];
                 System.arraycopy(il.codes, 0, codes, (int) off[l] * m, il.size * m);
                 System.arraycopy(il.ids, 0, ids, (int) off[l], il.size);
+                if (vecs != null) {
+                    System.arraycopy(il.vectors, 0, vecs, (int) off[l] * d, il.size * d);
+                }
             }
-            return consumer.accept(off, codes, ids);
+            return consumer.accept(off, codes, ids, vecs);
         } finally {
             lock.readLock().unlock();
         }

@@ -16,23 +16,15 @@ public final class KMeans {
     public enum Init { RANDOM, KMEANS_PLUS_PLUS }
 
     private static final int CHUNK = 1024;
-    private static final float EPS = 1f / 1024;
+    /** Relative nudge of a split centroid (the device repair kernel uses the same constant). */
+    static final float EPS = 1f / 1024;
 
     private KMeans() {
     }
 
     /** Trains k centroids (k x d, row-major) on the n rows of {@code x}. */
     public static float[] train(float[] x, int n, int d, int k, int iterations, long seed, Init init) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k-means: k=" + k + " must be >= 1");
-        }
-        if (n < k) {
-            throw new IllegalArgumentException("k-means: " + n + " training vectors for " + k
-                    + " centroids (need at least as many vectors as centroids)");
-        }
-        if ((long) n * d != x.length) {
-            throw new IllegalArgumentException("k-means: data has " + x.length + " floats, expected n*d = " + n + "*" + d);
-        }
+        checkShape(x.length, n, d, k);
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] c = init == Init.KMEANS_PLUS_PLUS ? plusPlus(x, n, d, k, rnd) : randomInit(x, n, d, k, rnd);
         int[] assign = new int[n];
@@ -41,6 +33,20 @@ public final class KMeans {
             update(x, n, d, c, k, assign, rnd);
         }
         return c;
+    }
+
+    /** The argument checks of {@link #train} (also used by {@link DeviceKMeans}). */
+    static void checkShape(long floats, int n, int d, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k-means: k=" + k + " must be >= 1");
+        }
+        if (n < k) {
+            throw new IllegalArgumentException("k-means: " + n + " training vectors for " + k
+                    + " centroids (need at least as many vectors as centroids)");
+        }
+        if ((long) n * d != floats) {
+            throw new IllegalArgumentException("k-means: data has " + floats + " floats, expected n*d = " + n + "*" + d);
+        }
     }
 
     /** Nearest centroid (L2) of every row, in parallel. */
@@ -77,7 +83,35 @@ public final class KMeans {
                 }
             }
         }
-        // empty-cluster repair: split a cluster picked with probability ~ size
+        int[] plan = new int[2 * k];
+        int entries = planRepairs(count, n, rnd, plan);
+        for (int e = 0; e < entries; e++) {
+            int a = plan[2 * e];
+            int src = plan[2 * e + 1];
+            if (src < 0) { // every cluster has at most one point: copy a random point
+                System.arraycopy(x, (-src - 1) * d, c, a * d, d);
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                float v = c[src * d + j];
+                float delta = (j % 2 == 0 ? 1 : -1) * EPS * (Math.abs(v) + EPS);
+                c[a * d + j] = v + delta;
+                c[src * d + j] = v - delta;
+            }
+        }
+    }
+
+    /**
+     * Empty-cluster repair plan (FAISS's rule), drawing from {@code rnd} exactly as the CPU update
+     * does: for each empty cluster a in order, a cluster src with more than one point, picked with
+     * probability proportional to its size, is split into a and src (entry (a, src)); when every
+     * cluster has at most one point, a random point p is copied instead (entry (a, -p - 1)).
+     * {@code count} is updated as the splits move points; entries are written to {@code plan}
+     * (2 ints each, room for k entries); returns how many.
+     */
+    static int planRepairs(int[] count, int n, SplittableRandom rnd, int[] plan) {
+        int entries = 0;
+        int k = count.length;
         for (int a = 0; a < k; a++) {
             if (count[a] != 0) {
                 continue;
@@ -93,19 +127,18 @@ public final class KMeans {
                     break;
                 }
             }
-            if (big < 0) { // every cluster has at most one point: copy a random point
-                System.arraycopy(x, rnd.nextInt(n) * d, c, a * d, d);
+            plan[2 * entries] = a;
+            if (big < 0) {
+                plan[2 * entries + 1] = -rnd.nextInt(n) - 1;
+                entries++;
                 continue;
             }
-            for (int j = 0; j < d; j++) {
-                float v = c[big * d + j];
-                float delta = (j % 2 == 0 ? 1 : -1) * EPS * (Math.abs(v) + EPS);
-                c[a * d + j] = v + delta;
-                c[big * d + j] = v - delta;
-            }
+            plan[2 * entries + 1] = big;
+            entries++;
             count[a] = count[big] / 2;
             count[big] -= count[a];
         }
+        return entries;
     }
 
     private static int maxCount(int[] count) {
@@ -128,19 +161,27 @@ public final class KMeans {
     }
 
     private static float[] randomInit(float[] x, int n, int d, int k, SplittableRandom rnd) {
+        int[] rows = randomRows(n, k, rnd);
+        float[] c = new float[k * d];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(x, rows[j] * d, c, j * d, d);
+        }
+        return c;
+    }
+
+    /** The k distinct rows of the RANDOM initialisation (a partial Fisher-Yates shuffle). */
+    static int[] randomRows(int n, int k, SplittableRandom rnd) {
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
-        float[] c = new float[k * d];
-        for (int j = 0; j < k; j++) { // partial Fisher-Yates: k distinct rows
+        for (int j = 0; j < k; j++) {
             int r = j + rnd.nextInt(n - j);
             int t = perm[j];
             perm[j] = perm[r];
             perm[r] = t;
-            System.arraycopy(x, perm[j] * d, c, j * d, d);
         }
-        return c;
+        return java.util.Arrays.copyOf(perm, k);
     }
 
     private static float[] plusPlus(float[] x, int n, int d, int k, SplittableRandom rnd) {

@@ -8,6 +8,8 @@ import org.reckernels.ann.IvfPqIndex;
 import org.reckernels.ann.Metric;
 import org.reckernels.ann.SearchResult;
 import org.reckernels.ann.SyntheticVectors;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.Backends;
 
 /**
  * {@code reckernels index build|search}: builds an IVF-PQ index over synthetic clustered vectors
@@ -25,7 +27,7 @@ final class IndexCommand {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "build" -> build(new Options("index build", rest,
-                    Set.of("out", "n", "nlist", "m", "nbits", "metric", "seed", "batch")), out);
+                    Set.of("out", "n", "nlist", "m", "nbits", "metric", "seed", "batch", "backend")), out);
             case "search" -> search(new Options("index search", rest,
                     Set.of("index", "queries", "k", "nprobe", "rerank", "fast-scan", "seed", "n")), out);
             default -> throw new IllegalArgumentException("index: unknown subcommand '" + args[0] + "' (build or search)");
@@ -45,17 +47,23 @@ final class IndexCommand {
         float[] x = gen.sample(n, 1);
         IvfPqIndex.Params p = IvfPqIndex.Params.of(o.integer("nlist", 1024), o.integer("m", 64), o.integer("nbits", 4),
                 Metric.parse(o.string("metric", "l2"))).withSeed(seed);
-        long t0 = System.nanoTime();
-        IvfPqIndex ix = IvfPqIndex.build(x, d, p, msg -> out.println("  " + msg));
-        for (int b = 0; b < n; b += batch) {
-            int e = Math.min(n, b + batch);
-            long[] ids = new long[e - b];
-            for (int i = b; i < e; i++) {
-                ids[i - b] = i;
+        // java (the default): the CPU build; cuda: k-means, PQ training and encoding on the device
+        Backends.Choice choice = Backends.open(o.string("backend", "java"));
+        IvfPqIndex ix;
+        try (Backend backend = choice.backend()) {
+            out.println("backend: " + backend.name() + " (" + choice.reason() + ")");
+            long t0 = System.nanoTime();
+            ix = IvfPqIndex.build(x, d, p, backend, msg -> out.println("  " + msg));
+            for (int b = 0; b < n; b += batch) {
+                int e = Math.min(n, b + batch);
+                long[] ids = new long[e - b];
+                for (int i = b; i < e; i++) {
+                    ids[i - b] = i;
+                }
+                ix.add(ids, java.util.Arrays.copyOfRange(x, b * d, e * d), backend);
+                double s = (System.nanoTime() - t0) / 1e9;
+                out.printf("  added %,d/%,d  %.1fs  ETA %s%n", e, n, s, ProgressPrinter.duration(s / e * (n - e)));
             }
-            ix.add(ids, java.util.Arrays.copyOfRange(x, b * d, e * d));
-            double s = (System.nanoTime() - t0) / 1e9;
-            out.printf("  added %,d/%,d  %.1fs  ETA %s%n", e, n, s, ProgressPrinter.duration(s / e * (n - e)));
         }
         ix.save(Path.of(o.string("out", "")));
         out.println(ix + "; " + ix.memory());

@@ -79,7 +79,7 @@ public final class Main {
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B] [--models mf,lightgcn,ngcf,ials,ncf]");
         out.println("        MF-BPR, LightGCN, NGCF, iALS and NCF on one data set, one table (and results files)");
-        out.println("  index build --out FILE [--n N --nlist L --m M --nbits 4|8 --metric l2|ip --seed S --batch B]");
+        out.println("  index build --out FILE [--n N --nlist L --m M --nbits 4|8 --metric l2|ip --seed S --batch B --backend java|cuda|auto]");
         out.println("        IVF-PQ index over synthetic clustered vectors, with progress");
         out.println("  index search --index FILE [--queries N --k K --nprobe P --rerank R --fast-scan true|false]");
         out.println("        QPS and recall@k vs exact search");

@@ -18,6 +18,7 @@ import jcuda.driver.CUfunction_attribute;
  *   rk_ivfpq_scan_f32(queries, nq, d, centroids, probes, probe_dist, nprobe, codebooks, m, ksub, l2,
  *                     list_off, codes, cand_off, cand)
  *   rk_ivfpq_select_f32(cand, cand_off, probes, nprobe, list_off, ids, nq, k, out_ids, out_dist)
+ *   rk_ivfpq_rerank_f32(queries, nq, d, vectors, ids, cand, r, l2, k, out_ids, out_dist)
  * </pre>
  * Launch shape: blockDim 256; one block per row / (query, probe) pair / query, grid capped at
  * {@link #MAX_GRID} (grid-stride). The scan's dynamic shared memory is (d + M·ksub) floats; above
@@ -29,6 +30,7 @@ final class AnnLauncher {
     static final String LUT = "rk_ivfpq_lut_f32";
     static final String SCAN = "rk_ivfpq_scan_f32";
     static final String SELECT = "rk_ivfpq_select_f32";
+    static final String RERANK = "rk_ivfpq_rerank_f32";
     static final int BLOCK = 256;
     static final int MAX_GRID = 65535;
     private static final int DEFAULT_SMEM = 48 * 1024;
@@ -42,7 +44,7 @@ final class AnnLauncher {
     }
 
     static List<String> entryPoints() {
-        return List.of(TOPK, LUT, SCAN, SELECT);
+        return List.of(TOPK, LUT, SCAN, SELECT, RERANK);
     }
 
     static int grid(long items) {
@@ -87,6 +89,15 @@ final class AnnLauncher {
         }
         launch(SELECT, grid(nq), 0, ptr(cand), ptr(candOff), ptr(probes), ints(nprobe), ptr(listOff), ptr(ids), ints(nq),
                 ints(k), ptr(outIds), ptr(outDist));
+    }
+
+    void rerank(long queries, int nq, int d, long vectors, long ids, long cand, int r, boolean l2, int k, long outIds,
+                long outDist) {
+        if (nq == 0) {
+            return;
+        }
+        launch(RERANK, grid(nq), 0, ptr(queries), ints(nq), ints(d), ptr(vectors), ptr(ids), ptr(cand), ints(r),
+                ints(l2 ? 1 : 0), ints(k), ptr(outIds), ptr(outDist));
     }
 
     private static Pointer ints(int v) {

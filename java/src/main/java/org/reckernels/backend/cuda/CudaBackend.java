@@ -129,6 +129,7 @@ public final class CudaBackend implements Backend {
         entries.add(MASK_ENTRIES);
         entries.addAll(FfmLauncher.entryPoints());
         entries.addAll(NnLauncher.entryPoints());
+        entries.addAll(KMeansLauncher.entryPoints());
         return entries;
     }
 
@@ -700,7 +701,7 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized org.reckernels.backend.AnnKernels annKernels() {
         if (annKernels == null) {
-            annKernels = new CudaAnnKernels(this, new AnnLauncher(ctx, module));
+            annKernels = new CudaAnnKernels(this, new AnnLauncher(ctx, module), new KMeansLauncher(ctx, module));
         }
         return annKernels;
     }
