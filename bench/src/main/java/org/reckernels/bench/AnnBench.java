@@ -56,7 +56,7 @@ import org.reckernels.ann.SyntheticVectors;
  * -Djvector.vectorization_provider=panama -Xmx8g -cp 'bench/target/reckernels-bench-*.jar:bench/target/lib/*'
  * org.reckernels.bench.AnnBench [--dataset synthetic] [n=200000] [queries=1000] [threads=2] [outDir=bench/results]}
  * or {@code ... AnnBench --dataset learned [dataDir=../shared/data/gowalla] [queries=5000] [threads=2] [outDir=bench/results]}
- * or {@code ... AnnBench --dataset learned-large [items=1000000] [queries=5000] [threads=2] [outDir=bench/results]} (-Xmx12g).
+ * or {@code ... AnnBench --dataset learned-large [items=250000] [queries=5000] [threads=2] [outDir=bench/results]} (-Xmx12g).
  */
 public final class AnnBench {
     static final int K = 10;
@@ -135,13 +135,14 @@ public final class AnnBench {
                 run(data, plan, threads, out, JAVA + " --dataset learned " + dir + " " + nq + " " + threads + " " + out);
             }
             case "learned-large" -> {
-                int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+                int items = args.length > 0 ? Integer.parseInt(args[0]) : 250_000;
                 int nq = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
                 int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
                 Path out = Path.of(args.length > 3 ? args[3] : "bench/results");
                 Data data = LearnedVectors.syntheticInteractions(items, nq, 2026);
-                Plan plan = new Plan(List.of(new IvfConfig(1024, 16, 8), new IvfConfig(4096, 16, 8), new IvfConfig(4096, 32, 4),
-                        new IvfConfig(1024, 32, 8)), new int[]{0, 40, 100}, 64 * 1024, false);
+                int nlist = items >= 1_000_000 ? 4096 : 2048;
+                Plan plan = new Plan(List.of(new IvfConfig(nlist / 2, 16, 8), new IvfConfig(nlist, 16, 8), new IvfConfig(nlist, 32, 4),
+                        new IvfConfig(nlist / 2, 32, 8)), new int[]{0, 40, 100}, 64 * 1024, false);
                 run(data, plan, threads, out, JAVA.replace("-Xmx8g", "-Xmx12g") + " --dataset learned-large " + items + " " + nq
                         + " " + threads + " " + out);
             }
