@@ -49,7 +49,7 @@ import org.reckernels.ann.SyntheticVectors;
  *       vectors), so it runs on the transform, and with DOT_PRODUCT on the raw vectors as an
  *       off-contract variant; each peer is credited with its best variant.</li>
  *   <li>{@code learned-large}: {@link LearnedVectors#syntheticInteractions} (iALS on synthetic
- *       interactions of {@code items} items), inner product, peers on their native metrics only.</li>
+ *       interactions of {@code items} items), inner product, peers on their native metrics only; IVF-friendly (one planted community per user).</li>
  * </ul>
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED

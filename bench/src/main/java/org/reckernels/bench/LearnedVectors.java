@@ -78,7 +78,10 @@ final class LearnedVectors {
      * A larger learned set: iALS (the Gowalla setting, but 5 sweeps: a 1M-item sweep takes ~14 min
      * on 2 shared cores, the factor tables no longer fit in cache) on {@link SyntheticInteractions} with
      * {@code numItems} items, numItems / 2 users, communities of 500 items, 40 interactions per user
-     * (80% in the user's community, Zipf 1 inside it). The model is checked by
+     * (80% in the user's community, Zipf 1 inside it). Every user lives in one planted community, so
+     * the factors cluster by community and k-means cells follow them: IVF finds most neighbours in
+     * the first list (recall@10 0.97 at nprobe 1 on 250k items) while graphs still have to walk. It
+     * favours IVF and says little about real learned embeddings; it is here for scale. The model is checked by
      * recall@20 on 2000 sampled test users (full ranking over all items), next to a random ranking.
      */
     static AnnBench.Data syntheticInteractions(int numItems, int nq, long seed) {
