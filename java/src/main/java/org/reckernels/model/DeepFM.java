@@ -1,12 +1,19 @@
 package org.reckernels.model;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
 import org.reckernels.nn.Activation;
+import org.reckernels.nn.Dense;
 import org.reckernels.nn.Mlp;
 import org.reckernels.nn.MlpWorkspace;
 import org.reckernels.tensor.HostMatrix;
@@ -26,10 +33,14 @@ import org.reckernels.tensor.Matrix;
 public final class DeepFM implements CtrModel {
     private final FactorizationMachine fm;
     private final Mlp mlp;
+    private final float mlpLr;
+    private final float mlpL2;
 
-    private DeepFM(FactorizationMachine fm, Mlp mlp) {
+    private DeepFM(FactorizationMachine fm, Mlp mlp, float mlpLr, float mlpL2) {
         this.fm = fm;
         this.mlp = mlp;
+        this.mlpLr = mlpLr;
+        this.mlpL2 = mlpL2;
     }
 
     /** Settings of the deep part: hidden widths (at least one), Adam learning rate, L2 on the weights. */
@@ -80,7 +91,7 @@ public final class DeepFM implements CtrModel {
                     + " columns; needs " + width + " (fields x dim) -> 1");
         }
         fm.attach(new MlpPart(fm.backend(), mlp, mlpLr, mlpL2));
-        return new DeepFM(fm, mlp);
+        return new DeepFM(fm, mlp, mlpLr, mlpL2);
     }
 
     /** The deep part as the FM sees it: the MLP on the pooled embeddings, its buffers per batch size. */
@@ -166,6 +177,96 @@ public final class DeepFM implements CtrModel {
     /** The FM part's parameters ({@link FactorizationMachine#parameters}). */
     public Map<String, HostMatrix> fmParameters() {
         return fm.parameters();
+    }
+
+    /**
+     * Saves the model as one checksummed table written atomically ({@link CtrModelFile}): the FM part's layout
+     * ((R + 1) x (d + 1): V[r] then w[r], the bias last) followed by the MLP's W_1, b_1, W_2, b_2, … Metadata: model =
+     * deepfm, vocab, dim, l2, the MLP's activations, lr and l2, and {@code extra}. Optimizer state is not saved.
+     */
+    public void save(Path file, Map<String, String> extra) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(extra);
+        StringBuilder acts = new StringBuilder();
+        for (Dense d : mlp.layers()) {
+            acts.append(acts.isEmpty() ? "" : ",").append(d.activation().name().toLowerCase(Locale.ROOT));
+        }
+        meta.put("mlp_activations", acts.toString());
+        meta.put("mlp_lr", Float.toString(mlpLr));
+        meta.put("mlp_l2", Float.toString(mlpL2));
+        fm.write(file, "deepfm", meta, mlp.parameters());
+    }
+
+    /**
+     * Loads a model saved by {@link #save} onto {@code backend}: the embeddings take {@code optimizer} (fresh state),
+     * the MLP the saved Adam lr and L2 (fresh moments). A file of another model, a truncated or corrupt file, or MLP
+     * shapes that do not chain from F·d inputs to one output are errors naming the file.
+     */
+    public static DeepFM load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
+        try (CtrModelFile.Contents c = CtrModelFile.read(file, "deepfm", false)) {
+            Map<String, String> m = c.metadata();
+            List<HostMatrix> params = c.extra();
+            String[] acts = m.getOrDefault("mlp_activations", "").split(",");
+            if (params.isEmpty() || params.size() != 2 * acts.length) {
+                throw new IllegalArgumentException(file + ": " + params.size() + " MLP matrices for activations '"
+                        + m.get("mlp_activations") + "'; a DeepFM file holds W and b per layer");
+            }
+            float lr = number(file, m, "mlp_lr");
+            float l2 = number(file, m, "mlp_l2");
+            Activation[] activations = new Activation[acts.length];
+            for (int l = 0; l < acts.length; l++) {
+                activations[l] = activation(file, acts[l]);
+            }
+            List<Dense> layers = new ArrayList<>();
+            Mlp mlp;
+            try {
+                for (int l = 0; l < acts.length; l++) {
+                    layers.add(Dense.of(backend, params.get(2 * l), params.get(2 * l + 1), activations[l]));
+                }
+                mlp = new Mlp(backend, layers);
+            } catch (IllegalArgumentException e) {
+                layers.forEach(Dense::close);
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+            FactorizationMachine fm;
+            try {
+                fm = FactorizationMachine.of(backend, file, c, optimizer);
+            } catch (RuntimeException e) {
+                mlp.close();
+                throw e;
+            }
+            try {
+                return of(fm, mlp, lr, l2);
+            } catch (IllegalArgumentException e) { // of() closed both
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static float number(Path file, Map<String, String> m, String key) {
+        try {
+            return Float.parseFloat(String.valueOf(m.get(key)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": metadata " + key + " = '" + m.get(key) + "' is not a number", e);
+        }
+    }
+
+    private static Activation activation(Path file, String name) {
+        try {
+            return Activation.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": unknown MLP activation '" + name + "' (accepted: "
+                    + Arrays.toString(Activation.values()).toLowerCase(Locale.ROOT) + ")", e);
+        }
+    }
+
+    /** Adam learning rate of the MLP. */
+    public float mlpLr() {
+        return mlpLr;
+    }
+
+    /** L2 on the MLP's weights. */
+    public float mlpL2() {
+        return mlpL2;
     }
 
     @Override

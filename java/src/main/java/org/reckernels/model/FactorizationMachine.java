@@ -312,16 +312,31 @@ public final class FactorizationMachine implements CtrModel {
      * last row holds zeros then the bias. Metadata: model = fm, vocab, dim, l2.
      */
     public void save(Path file, Map<String, String> extra) throws IOException {
+        write(file, "fm", extra, java.util.List.of());
+    }
+
+    /** The {@link #save} layout under another model name, with dense matrices after the tables (DeepFM's MLP). */
+    void write(Path file, String model, Map<String, String> extra, java.util.List<Matrix> extraMatrices) throws IOException {
         Map<String, String> meta = new java.util.LinkedHashMap<>(extra);
         meta.put("l2", Float.toString(l2));
-        CtrModelFile.write(backend, file, "fm", dim, vocab, v, w, meta);
+        CtrModelFile.write(backend, file, model, dim, vocab, v, w, meta, extraMatrices);
+    }
+
+    /** A model from the parameters {@link CtrModelFile#read} found (its l2 from the metadata; fresh optimizer state). */
+    static FactorizationMachine of(Backend backend, Path file, CtrModelFile.Contents c, SparseOptimizer optimizer) {
+        float l2;
+        try {
+            l2 = Float.parseFloat(c.metadata().getOrDefault("l2", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": metadata l2 = '" + c.metadata().get("l2") + "' is not a number", e);
+        }
+        return new FactorizationMachine(backend, c.vocab(), c.dim(), optimizer, l2, c.v(), c.w());
     }
 
     /** Loads a model saved by {@link #save} onto {@code backend} (its l2 kept; optimizer state starts fresh). */
     public static FactorizationMachine load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
         try (CtrModelFile.Contents c = CtrModelFile.read(file, "fm", false)) {
-            float l2 = Float.parseFloat(c.metadata().getOrDefault("l2", "0"));
-            return new FactorizationMachine(backend, c.vocab(), c.dim(), optimizer, l2, c.v(), c.w());
+            return of(backend, file, c, optimizer);
         }
     }
 

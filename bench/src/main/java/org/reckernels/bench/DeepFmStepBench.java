@@ -1,0 +1,74 @@
+package org.reckernels.bench;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.reckernels.backend.Backend;
+import org.reckernels.backend.Backends;
+import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
+import org.reckernels.data.ctr.CtrDataset;
+import org.reckernels.data.ctr.SyntheticCtr;
+import org.reckernels.model.DeepFM;
+
+/**
+ * Steady-state throughput of the DeepFM training step alone (planted-FM data, 39 fields, d = 16, Adagrad lr 0.05 and
+ * L2 0.03 on the embeddings, Adam 1e-3 on the MLP, as {@code train deepfm}): several passes over one shuffled order,
+ * each timed, with the load average before and after (the machine may be shared). The first pass includes the JIT
+ * warm-up. Prints only; GpuDeepFmBench records the GPU numbers.
+ *
+ * <p>Usage: {@code DeepFmStepBench <samples> <hidden e.g. 64,32> <batch> [passes] [auto|java|cuda]}; the Java
+ * backend's threads come from {@code -Dreckernels.threads}. The issue's setting: {@code 400000 400,400,400 4096}.
+ */
+public final class DeepFmStepBench {
+    private DeepFmStepBench() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 3) {
+            System.err.println("usage: DeepFmStepBench <samples> <hidden e.g. 64,32> <batch> [passes] [auto|java|cuda]");
+            System.exit(2);
+        }
+        int n = Integer.parseInt(args[0]);
+        int[] hidden = Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray();
+        int b = Integer.parseInt(args[2]);
+        int passes = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+        String kind = args.length > 4 ? args[4] : "java";
+        CtrDataset d = SyntheticCtr.generate(SyntheticCtr.Spec.defaults(n, 7)).data();
+        int[] order = shuffledOrder(n, 1);
+        DeepFM.DeepSpec deep = new DeepFM.DeepSpec(hidden, 1e-3f, 0f);
+        try (Backend backend = Backends.open(kind).backend();
+             DeepFM m = DeepFM.create(backend, d.vocab(), 16, SparseOptimizer.adagrad(0.05f, 1e-6f), 0.03f, 0.01f,
+                     deep, 1)) {
+            System.out.printf("DeepFM step on %s (%s), 39 fields, d 16, MLP %s, batch %d, %,d samples per pass, "
+                    + "load average %s%n", backend.name(), backend.info().details().getOrDefault("threads", "-")
+                    + " threads", Arrays.toString(hidden), b, (n / b) * b, SgnsBench.loadAverage());
+            for (int pass = 0; pass < passes; pass++) {
+                long t0 = System.nanoTime();
+                double loss = 0;
+                for (int k = 0; k + b <= n; k += b) {
+                    loss += m.trainStep(d.ids(), order, k, b, d.labels());
+                }
+                backend.synchronize();
+                double wall = (System.nanoTime() - t0) / 1e9;
+                double samples = (n / b) * (double) b;
+                System.out.printf("pass %d: %,.0f samples/s (%.3f s), mean loss %.4f%n", pass, samples / wall, wall,
+                        loss / samples);
+            }
+            System.out.println("load average after: " + SgnsBench.loadAverage());
+        }
+    }
+
+    static int[] shuffledOrder(int n, long seed) {
+        int[] order = new int[n];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}
