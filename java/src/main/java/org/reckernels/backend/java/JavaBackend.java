@@ -180,6 +180,10 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
         int m = Math.toIntExact(mnk[0]);
         int n = Math.toIntExact(mnk[1]);
         int k = Math.toIntExact(mnk[2]);
+        if (kernels instanceof VectorKernels) {
+            vectorGemm().gemm(transA, transB, alpha, ha, hb, beta, hc, m, n, k);
+            return;
+        }
         // The row kernel streams rows of op(B); a transposed B is copied once into k x n.
         HostMatrix bkn = transB ? transpose(hb) : hb;
         try {
@@ -202,6 +206,22 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
                 bkn.close();
             }
         }
+    }
+
+    private volatile VectorGemm vectorGemm;
+
+    /** The blocked Vector API GEMM (made on first use: it needs the incubator module, as VectorKernels does). */
+    private VectorGemm vectorGemm() {
+        VectorGemm g = vectorGemm;
+        if (g == null) {
+            synchronized (this) {
+                if (vectorGemm == null) {
+                    vectorGemm = new VectorGemm(parallel);
+                }
+                g = vectorGemm;
+            }
+        }
+        return g;
     }
 
     /** Output size below which a transposed-A GEMM accumulates outer products (see gemmTransAOuter). */
