@@ -25,10 +25,12 @@ import org.reckernels.tensor.Matrix;
  *   e_b = [V[x_b1], …, V[x_bF]]: (F·d) pooled embeddings of sample b (one id per field)
  *   logit_b = FM(x_b) + MLP(e_b),   MLP: F·d → hidden[0] → … → hidden[k−1] → 1 (ReLU hidden layers, linear output)
  * </pre>
- * One step runs the FM's general ops; the MLP adds its output to the FM logit, and its input gradient is added to
- * the FM's embedding gradient before the sparse optimizer update (so V learns from both parts). The MLP's weights
- * take Adam steps (lr {@code mlpLr}, L2 {@code mlpL2} on the weights); the embeddings keep the FM's sparse
- * optimizer and L2. The fused Java FM pass does not apply (the MLP needs the pooled embeddings as a matrix).
+ * The MLP adds its output to the FM logit, and its input gradient is added to the FM's embedding gradient before
+ * the sparse optimizer update (so V learns from both parts). The MLP's weights take Adam steps (lr {@code mlpLr},
+ * L2 {@code mlpL2} on the weights); the embeddings keep the FM's sparse optimizer and L2. On the Java backend the
+ * FM part runs fused ({@link org.reckernels.backend.FusedFmOps}: one per-sample pass gathers the rows, computes the
+ * FM and writes the MLP's input; the MLP runs; one per-field pass adds the MLP's input gradient to the FM's and
+ * updates each touched row once), with the general ops' results bit for bit; elsewhere it runs the general ops.
  */
 public final class DeepFM implements CtrModel {
     private final FactorizationMachine fm;
@@ -114,7 +116,6 @@ public final class DeepFM implements CtrModel {
             if (ws == null || ws.rows() != rows) {
                 closeBuffers();
                 ws = mlp.workspace(rows);
-                gradInput = backend.allocate(rows, mlp.inputWidth());
             }
             return ws;
         }
@@ -126,10 +127,17 @@ public final class DeepFM implements CtrModel {
         }
 
         @Override
-        public void backward(Matrix pooled, Matrix grad, Matrix gradPooled, long step) {
+        public void backward(Matrix pooled, Matrix grad, Matrix gradPooled, boolean accumulate, long step) {
             MlpWorkspace w = workspace(pooled.rows());
-            mlp.backward(w, pooled, grad, gradInput, false);
-            backend.axpby(1f, gradInput, 1f, gradPooled);
+            if (accumulate) { // the general path: gradPooled holds the FM's gradient already
+                if (gradInput == null) {
+                    gradInput = backend.allocate(w.rows(), mlp.inputWidth());
+                }
+                mlp.backward(w, pooled, grad, gradInput, false);
+                backend.axpby(1f, gradInput, 1f, gradPooled);
+            } else {
+                mlp.backward(w, pooled, grad, gradPooled, false);
+            }
             mlp.addL2Gradient(l2);
             mlp.adamStep(lr, 0.9f, 0.999f, 1e-8f, step);
         }
@@ -137,8 +145,10 @@ public final class DeepFM implements CtrModel {
         private void closeBuffers() {
             if (ws != null) {
                 ws.close();
-                gradInput.close();
                 ws = null;
+            }
+            if (gradInput != null) {
+                gradInput.close();
                 gradInput = null;
             }
         }

@@ -41,6 +41,7 @@ public final class FactorizationMachine implements CtrModel {
     private final float l2;
     private boolean fusedEnabled = true;
     private DeepPart deep;
+    private DeepHook deepHook;
     private Matrix stateV1;
     private Matrix stateV2;
     private Matrix stateW1;
@@ -98,25 +99,47 @@ public final class FactorizationMachine implements CtrModel {
 
         /**
          * After the forward of the same batch, with {@code grad} = dLoss/dlogit (b x 1): {@code gradPooled +=} its
-         * input gradient, and its own parameters take a step ({@code step} >= 1).
+         * input gradient ({@code accumulate}) or {@code gradPooled =} it (not), and its own parameters take a step
+         * ({@code step} >= 1).
          */
-        void backward(Matrix pooled, Matrix grad, Matrix gradPooled, long step);
+        void backward(Matrix pooled, Matrix grad, Matrix gradPooled, boolean accumulate, long step);
 
         @Override
         void close();
     }
 
-    /** Attaches the deep part (owned, closed with this model); the model then always takes the general path. */
+    /** Attaches the deep part (owned, closed with this model); fused steps then run it between their passes. */
     void attach(DeepPart part) {
         if (deep != null) {
             throw new IllegalStateException("FactorizationMachine: a deep part is already attached");
         }
         deep = part;
+        deepHook = new DeepHook(part);
+    }
+
+    /** The deep part as a fused step calls it, with the step number of the current batch. */
+    private static final class DeepHook implements FusedFmOps.Deep {
+        private final DeepPart part;
+        long step;
+
+        DeepHook(DeepPart part) {
+            this.part = part;
+        }
+
+        @Override
+        public void forward(Matrix pooled, Matrix logits) {
+            part.forward(pooled, logits);
+        }
+
+        @Override
+        public void backward(Matrix pooled, Matrix grad, Matrix gradPooled) {
+            part.backward(pooled, grad, gradPooled, false, step);
+        }
     }
 
     /** Whether steps use the backend's fused FM pass ({@link FusedFmOps}) rather than the general ops. */
     public boolean fusedPath() {
-        return fusedEnabled && deep == null && backend instanceof FusedFmOps;
+        return fusedEnabled && backend instanceof FusedFmOps;
     }
 
     /** Allows (default) or forbids the fused pass; the results are the same either way. Returns this. */
@@ -238,7 +261,11 @@ public final class FactorizationMachine implements CtrModel {
     public double trainStep(int[] ids, int[] order, int from, int b, float[] labels) {
         step++;
         if (fusedPath()) {
-            return ((FusedFmOps) backend).fmFusedTrainStep(tables(), new FusedFmOps.Batch(ids, order, from, b, labels), step);
+            if (deepHook != null) {
+                deepHook.step = step;
+            }
+            return ((FusedFmOps) backend).fmFusedTrainStep(tables(), new FusedFmOps.Batch(ids, order, from, b, labels), step,
+                    deepHook);
         }
         Buffers buf = buffers(b);
         for (int i = 0; i < b; i++) {
@@ -250,7 +277,7 @@ public final class FactorizationMachine implements CtrModel {
             backend.logisticLossGrad(buf.logits, y, 1f / b, buf.grad, buf.loss);
             backend.fmBackward(buf.pooled, vocab.length, buf.grad, buf.gradV, buf.gradLin);
             if (deep != null) {
-                deep.backward(buf.pooled, buf.grad, buf.gradV, step);
+                deep.backward(buf.pooled, buf.grad, buf.gradV, true, step);
             }
             if (l2 > 0f) {
                 backend.axpby(l2 / b, buf.pooled, 1f, buf.gradV);
@@ -276,7 +303,8 @@ public final class FactorizationMachine implements CtrModel {
         for (int from = 0; from < n; from += batch) {
             int b = Math.min(batch, n - from);
             if (fusedPath()) {
-                ((FusedFmOps) backend).fmFusedPredict(tables(), new FusedFmOps.Batch(ids, null, from, b, null), out, from);
+                ((FusedFmOps) backend).fmFusedPredict(tables(), new FusedFmOps.Batch(ids, null, from, b, null), out, from,
+                        deepHook);
                 continue;
             }
             Buffers buf = buffers(b);

@@ -815,6 +815,12 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
     @Override
     public double fmFusedTrainStep(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
                                    long step) {
+        return fmFusedTrainStep(t, b, step, null);
+    }
+
+    @Override
+    public double fmFusedTrainStep(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
+                                   long step, org.reckernels.backend.FusedFmOps.Deep deep) {
         String op = "fmFusedTrainStep";
         int d = org.reckernels.backend.FusedFmOps.check(op, t, b, true);
         if (t.optimizer().kind() == org.reckernels.backend.EmbeddingBags.OptimizerKind.ADAM && step < 1) {
@@ -822,16 +828,22 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
         }
         return fusedFm().trainStep(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), hostOrNull(t.stateV1(), op, "stateV1"),
                 hostOrNull(t.stateV2(), op, "stateV2"), hostOrNull(t.stateW1(), op, "stateW1"),
-                hostOrNull(t.stateW2(), op, "stateW2"), d, step);
+                hostOrNull(t.stateW2(), op, "stateW2"), d, step, deep);
     }
 
     @Override
     public void fmFusedPredict(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
                                float[] out, int outFrom) {
+        fmFusedPredict(t, b, out, outFrom, null);
+    }
+
+    @Override
+    public void fmFusedPredict(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
+                               float[] out, int outFrom, org.reckernels.backend.FusedFmOps.Deep deep) {
         String op = "fmFusedPredict";
         int d = org.reckernels.backend.FusedFmOps.check(op, t, b, false);
         java.util.Objects.checkFromIndexSize(outFrom, b.size(), out.length);
-        fusedFm().predict(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), d, out, outFrom);
+        fusedFm().predict(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), d, out, outFrom, deep);
     }
 
     private static HostMatrix hostOrNull(Matrix m, String op, String arg) {
