@@ -13,7 +13,8 @@ import org.reckernels.model.DeepFM;
  * Steady-state throughput of the DeepFM training step alone (planted-FM data, 39 fields, d = 16, Adagrad lr 0.05 and
  * L2 0.03 on the embeddings, Adam 1e-3 on the MLP, as {@code train deepfm}): several passes over one shuffled order,
  * each timed, with the load average before and after (the machine may be shared). The first pass includes the JIT
- * warm-up. Prints only; GpuDeepFmBench records the GPU numbers.
+ * warm-up. With one thread ({@code -Dreckernels.threads=1}) it also prints samples per CPU-second of the calling
+ * thread, which a shared machine's load disturbs less than wall time. Prints only; GpuDeepFmBench records the GPU numbers.
  *
  * <p>Usage: {@code DeepFmStepBench <samples> <hidden e.g. 64,32> <batch> [passes] [auto|java|cuda]}; the Java
  * backend's threads come from {@code -Dreckernels.threads}. The issue's setting: {@code 400000 400,400,400 4096}.
@@ -41,7 +42,10 @@ public final class DeepFmStepBench {
             System.out.printf("DeepFM step on %s (%s), 39 fields, d 16, MLP %s, batch %d, %,d samples per pass, "
                     + "load average %s%n", backend.name(), backend.info().details().getOrDefault("threads", "-")
                     + " threads", Arrays.toString(hidden), b, (n / b) * b, SgnsBench.loadAverage());
+            boolean oneThread = "1".equals(backend.info().details().get("threads"));
+            java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int pass = 0; pass < passes; pass++) {
+                long c0 = bean.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 double loss = 0;
                 for (int k = 0; k + b <= n; k += b) {
@@ -49,9 +53,10 @@ public final class DeepFmStepBench {
                 }
                 backend.synchronize();
                 double wall = (System.nanoTime() - t0) / 1e9;
+                double cpu = (bean.getCurrentThreadCpuTime() - c0) / 1e9;
                 double samples = (n / b) * (double) b;
-                System.out.printf("pass %d: %,.0f samples/s (%.3f s), mean loss %.4f%n", pass, samples / wall, wall,
-                        loss / samples);
+                System.out.printf("pass %d: %,.0f samples/s (%.3f s)%s, mean loss %.4f%n", pass, samples / wall, wall,
+                        oneThread ? String.format(", %,.0f samples per CPU-second", samples / cpu) : "", loss / samples);
             }
             System.out.println("load average after: " + SgnsBench.loadAverage());
         }
