@@ -18,8 +18,8 @@ import org.reckernels.testing.TestMatrices;
 
 /**
  * The blocked Vector API GEMM ({@link VectorGemm}) against the double-precision reference on shapes built around
- * its blocking: every panel width (1–4 vectors and a partial vector, n = L·w ± 1), row tails of its 4- and 8-row
- * tiles, p blocks of {@link VectorGemm#KC} (k = KC ± 1, 2·KC + 1), the n = 1 matrix-vector paths (m below, at and
+ * its blocking: every panel width (1–4 vectors and a partial vector, n = L·w ± 1), row tails of its 6-, 4- and
+ * 8-row tiles, p blocks of {@link VectorGemm#KC} (k = KC ± 1, 2·KC + 1), the n = 1 matrix-vector paths (m below, at and
  * past a vector), batch 1, dimension 1, k = 0, every transpose, alpha/beta (beta = 0 over NaN); and its result
  * not depending on the thread count (bit for bit).
  */
@@ -34,7 +34,7 @@ class VectorGemmTest {
             {1, 1, 1}, {1, 2, 1}, {2, 1, 1}, {1, 1, 7}, {1, 5, 3}, {5, 1, 3},             // batch 1, dim 1, tiny
             {37, L - 1, 9}, {37, L, 9}, {37, L + 1, 9}, {9, 2 * L, 33}, {11, 2 * L + 3, 17}, // panel widths 1..2
             {13, 3 * L, 40}, {7, 3 * L - 5, 19}, {30, 4 * L, 65}, {31, 4 * L + 1, 64},      // 3, 4, 4 + partial
-            {45, 7 * L + 2, 20}, {70, 9 * L, 12},                                             // several panels
+            {45, 7 * L + 2, 20}, {70, 9 * L, 12}, {8, 4 * L, 5}, {5, 8 * L, 7},               // panels, 6-row tails
             {3, 4 * L, kc - 1}, {6, 2 * L, kc}, {9, 3 * L, kc + 1}, {17, L, 2 * kc + 1},      // p blocks
             {1, 4 * L, 2 * kc + 3},                                                           // one row, blocks
             {L - 1, 1, 50}, {L, 1, 50}, {4 * L + 3, 1, 300}, {129, 1, 2}, {33, 1, kc + 9},    // n = 1 paths
