@@ -21,7 +21,8 @@ import org.reckernels.backend.AlsParams;
  * inner loops ({@link HostKernels}), and a fork-join pool over output rows. Ops run
  * synchronously on the calling thread plus the pool.
  */
-public final class JavaBackend implements Backend, org.reckernels.backend.FusedFmOps {
+public final class JavaBackend implements Backend, org.reckernels.backend.FusedFmOps,
+        org.reckernels.backend.FusedDenseOps {
     /** Below this much work (multiply-adds) an op runs on the calling thread alone. */
     private static final long SERIAL_WORK = 1L << 15;
     /** Chunks per thread: enough to even out power-law rows, few enough to keep overhead low. */
@@ -848,5 +849,44 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
 
     private static HostMatrix hostOrNull(Matrix m, String op, String arg) {
         return m == null ? null : host(m, op, arg);
+    }
+
+    // ---- fused dense-layer epilogues (org.reckernels.backend.FusedDenseOps; kept at the end) ----
+
+    @Override
+    public void gemmBiasLeakyRelu(Matrix x, Matrix w, Matrix bias, float slope, Matrix y) {
+        long[] mnk = Shapes.checkGemm(false, false, x, w, y);
+        Shapes.checkRowVector("gemmBiasLeakyRelu", y, bias);
+        if (y == x || y == w) {
+            throw new IllegalArgumentException("gemmBiasLeakyRelu: y must differ from x and W");
+        }
+        if (!(kernels instanceof VectorKernels)) {
+            gemm(false, false, 1f, x, w, 0f, y);
+            addBiasLeakyRelu(y, bias, slope);
+            return;
+        }
+        HostMatrix hb = host(bias, "gemmBiasLeakyRelu", "bias");
+        vectorGemm().gemm(false, false, 1f, host(x, "gemmBiasLeakyRelu", "x"), host(w, "gemmBiasLeakyRelu", "W"), 0f,
+                host(y, "gemmBiasLeakyRelu", "y"), Math.toIntExact(mnk[0]), Math.toIntExact(mnk[1]),
+                Math.toIntExact(mnk[2]), new VectorGemm.Epilogue(hb.segment(), null, slope));
+    }
+
+    @Override
+    public void gemmNtLeakyReluBackward(Matrix g, Matrix w, Matrix y, float slope, Matrix gradX) {
+        long[] mnk = Shapes.checkGemm(false, true, g, w, gradX);
+        Shapes.checkElementwise("gemmNtLeakyReluBackward", gradX, y);
+        if (gradX == g || gradX == w || gradX == y) {
+            throw new IllegalArgumentException("gemmNtLeakyReluBackward: gradX must differ from g, W and y");
+        }
+        if (!(kernels instanceof VectorKernels)) {
+            gemm(false, true, 1f, g, w, 0f, gradX);
+            leakyReluBackward(y, gradX, slope, gradX);
+            return;
+        }
+        HostMatrix hy = host(y, "gemmNtLeakyReluBackward", "y");
+        vectorGemm().gemm(false, true, 1f, host(g, "gemmNtLeakyReluBackward", "g"),
+                host(w, "gemmNtLeakyReluBackward", "W"), 0f, host(gradX, "gemmNtLeakyReluBackward", "gradX"),
+                Math.toIntExact(mnk[0]), Math.toIntExact(mnk[1]), Math.toIntExact(mnk[2]),
+                new VectorGemm.Epilogue(null, hy.segment(), slope));
     }
 }

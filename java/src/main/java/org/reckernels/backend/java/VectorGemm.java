@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.reckernels.tensor.HostMatrix;
 
@@ -20,10 +21,10 @@ import org.reckernels.tensor.HostMatrix;
  *       extra columns zero — so the inner loops never need a masked load (masked MemorySegment loads are not
  *       intrinsified on JDK 25);</li>
  *   <li>the rows of C are split into tasks (threads); inside a task, blocks of {@link #KC} rows p of op(B) by
- *       panels of up to four vectors of columns (a {@code KC x 4L} panel (128 KiB at L = 16) stays in L2) by tiles of rows;</li>
+ *       panels of four (or a last five) vectors of columns (a {@code KC x 4L} panel (128 KiB at L = 16) stays in L2) by tiles of rows;</li>
  *   <li>the micro-kernels hold a tile of C in registers: 6 rows x 4 vectors (24 accumulators of the 32 AVX-512
- *       registers; measured 10-20% faster than 4 x 4 on the DeepFM shapes), and for the last panel of n 4 rows x 3
- *       or 2 vectors or 8 rows x 1 vector, so that at least eight FMA chains are in flight; a row tail re-uses the
+ *       registers; measured 10-20% faster than 4 x 4 on the DeepFM shapes), and for the last panel of n 4 rows x 5,
+ *       3 or 2 vectors or 8 rows x 1 vector, so that at least eight FMA chains are in flight; a row tail re-uses the
  *       tile with its missing rows aliased to the last row, whose results are not stored;</li>
  *   <li>n = 1 (a layer with one output) is a matrix-vector product: dot products of A's rows, or, for Aᵀ, a sum of
  *       scaled rows of A.</li>
@@ -52,15 +53,37 @@ final class VectorGemm {
         this.parallel = parallel;
     }
 
+    /**
+     * What a GEMM applies to each finished tile of C while the tile is still in L1 (a dense layer's epilogue, in one
+     * pass over memory with the product):
+     * <pre>
+     *   bias != null:  C = leaky(C + bias)              bias: n floats, added to every row
+     *   mask != null:  C = mask > 0 ? C : slope·C       mask: m x n, C's layout (ReLU backward through y = mask)
+     * </pre>
+     * leaky(v) = v > 0 ? v : slope·v (slope 0: ReLU, 1: identity). Each element is rounded as the separate ops
+     * (addBiasLeakyRelu, leakyReluBackward) round it, so the fused result equals theirs bit for bit.
+     */
+    record Epilogue(MemorySegment bias, MemorySegment mask, float slope) {
+    }
+
     /** {@code C = alpha·op(A)·op(B) + beta·C} for checked shapes (m, n, k); beta = 0 ignores C (NaN included). */
     void gemm(boolean transA, boolean transB, float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c,
               int m, int n, int k) {
+        gemm(transA, transB, alpha, a, b, beta, c, m, n, k, null);
+    }
+
+    /** As {@link #gemm(boolean, boolean, float, HostMatrix, HostMatrix, float, HostMatrix, int, int, int)}, then the epilogue (null: none). */
+    void gemm(boolean transA, boolean transB, float alpha, HostMatrix a, HostMatrix b, float beta, HostMatrix c,
+              int m, int n, int k, Epilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
         MemorySegment cs = c.segment();
         if (k == 0) {
             scale(cs, (long) m * n, beta);
+            if (epilogue != null) {
+                finish(epilogue, cs, 0, m, 0, n, n);
+            }
             return;
         }
         long aRowStride = transA ? 1 : k;   // element (i, p) of op(A) at i·aRowStride + p·aColStride
@@ -69,6 +92,9 @@ final class VectorGemm {
         long work = (long) m * n * k;
         if (n == 1) {
             gemv(as, transA, m, k, b.segment(), alpha, beta, cs, work);
+            if (epilogue != null) {
+                finish(epilogue, cs, 0, m, 0, 1, 1);
+            }
             return;
         }
         boolean pack = transB || n % L != 0;
@@ -91,7 +117,7 @@ final class VectorGemm {
             parallel.forEach(tasks, t -> {
                 int i0 = (int) ((long) m * t / tasks);
                 int i1 = (int) ((long) m * (t + 1) / tasks);
-                rows(as, aRowStride, aColStride, k, bseg, ld, n, alpha, beta, cs, i0, i1);
+                rows(as, aRowStride, aColStride, k, bseg, ld, n, alpha, beta, cs, i0, i1, epilogue);
             });
         } finally {
             if (packed != null) {
@@ -102,26 +128,39 @@ final class VectorGemm {
 
     /** Rows [i0, i1) of C, blocked over p and over panels of columns. */
     private static void rows(MemorySegment a, long ars, long acs, int k, MemorySegment b, int ldb, int n, float alpha,
-                             float beta, MemorySegment c, int i0, int i1) {
+                             float beta, MemorySegment c, int i0, int i1, Epilogue epilogue) {
         int vecs = ldb / L;
         for (int pc = 0; pc < k; pc += KC) {
             int pe = Math.min(k, pc + KC);
             boolean first = pc == 0;
-            for (int v0 = 0; v0 < vecs; v0 += 4) {
-                int w = Math.min(4, vecs - v0);
+            for (int v0 = 0; v0 < vecs; ) {
+                int w = panelWidth(vecs - v0);
                 int j0 = v0 * L;
+                v0 += w;
                 int mr = w == 1 ? 8 : w == 4 ? 6 : 4;
                 for (int i = i0; i < i1; i += mr) {
                     int valid = Math.min(mr, i1 - i);
                     switch (w) {
+                        case 5 -> tile4x5(a, ars, acs, i, valid, pc, pe, b, ldb, j0, n, alpha, beta, first, c);
                         case 4 -> tile6x4(a, ars, acs, i, valid, pc, pe, b, ldb, j0, n, alpha, beta, first, c);
                         case 3 -> tile4x3(a, ars, acs, i, valid, pc, pe, b, ldb, j0, n, alpha, beta, first, c);
                         case 2 -> tile4x2(a, ars, acs, i, valid, pc, pe, b, ldb, j0, n, alpha, beta, first, c);
                         default -> tile8x1(a, ars, acs, i, valid, pc, pe, b, ldb, j0, n, alpha, beta, first, c);
                     }
+                    if (epilogue != null && pe == k) { // the tile is final and still in L1
+                        finish(epilogue, c, i, valid, j0, Math.min(n, j0 + w * L), n);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Vectors in the next panel of columns when {@code left} remain: 4, except that a last 5 goes as one panel
+     * (4 rows x 5 vectors) rather than 4 + a 1-vector panel (8 rows x 1, one B load per 8 broadcasts: slow).
+     */
+    static int panelWidth(int left) {
+        return left == 5 ? 5 : Math.min(4, left);
     }
 
     /** Element offset of row {@code i + r} of op(A), or of the tile's last valid row when r is past it. */
@@ -217,6 +256,80 @@ final class VectorGemm {
             put(c51, c, row + 5L * n, L, cols, alpha, beta, first);
             put(c52, c, row + 5L * n, 2 * L, cols, alpha, beta, first);
             put(c53, c, row + 5L * n, 3 * L, cols, alpha, beta, first);
+        }
+    }
+
+    private static void tile4x5(MemorySegment a, long ars, long acs, int i, int valid, int pc, int pe, MemorySegment b,
+                                int ldb, int j0, int n, float alpha, float beta, boolean first, MemorySegment c) {
+        long r0 = rowBase(i, 0, valid, ars);
+        long r1 = rowBase(i, 1, valid, ars);
+        long r2 = rowBase(i, 2, valid, ars);
+        long r3 = rowBase(i, 3, valid, ars);
+        long ldbBytes = (long) ldb * Float.BYTES;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
+        long bo = pc * ldbBytes + (long) j0 * Float.BYTES;
+        for (int p = pc; p < pe; p++, bo += ldbBytes) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bo, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bo + VB, LE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bo + 2 * VB, LE);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, b, bo + 3 * VB, LE);
+            FloatVector b4 = FloatVector.fromMemorySegment(S, b, bo + 4 * VB, LE);
+            long po = p * acs;
+            FloatVector x = FloatVector.broadcast(S, a.getAtIndex(F, r0 + po));
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
+            c04 = b4.fma(x, c04);
+            x = FloatVector.broadcast(S, a.getAtIndex(F, r1 + po));
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
+            c14 = b4.fma(x, c14);
+            x = FloatVector.broadcast(S, a.getAtIndex(F, r2 + po));
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
+            c24 = b4.fma(x, c24);
+            x = FloatVector.broadcast(S, a.getAtIndex(F, r3 + po));
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
+            c34 = b4.fma(x, c34);
+        }
+        long row = (long) i * n + j0;
+        int cols = n - j0;
+        put(c00, c, row, 0, cols, alpha, beta, first);
+        put(c01, c, row, L, cols, alpha, beta, first);
+        put(c02, c, row, 2 * L, cols, alpha, beta, first);
+        put(c03, c, row, 3 * L, cols, alpha, beta, first);
+        put(c04, c, row, 4 * L, cols, alpha, beta, first);
+        if (valid > 1) {
+            put(c10, c, row + 1L * n, 0, cols, alpha, beta, first);
+            put(c11, c, row + 1L * n, L, cols, alpha, beta, first);
+            put(c12, c, row + 1L * n, 2 * L, cols, alpha, beta, first);
+            put(c13, c, row + 1L * n, 3 * L, cols, alpha, beta, first);
+            put(c14, c, row + 1L * n, 4 * L, cols, alpha, beta, first);
+        }
+        if (valid > 2) {
+            put(c20, c, row + 2L * n, 0, cols, alpha, beta, first);
+            put(c21, c, row + 2L * n, L, cols, alpha, beta, first);
+            put(c22, c, row + 2L * n, 2 * L, cols, alpha, beta, first);
+            put(c23, c, row + 2L * n, 3 * L, cols, alpha, beta, first);
+            put(c24, c, row + 2L * n, 4 * L, cols, alpha, beta, first);
+        }
+        if (valid > 3) {
+            put(c30, c, row + 3L * n, 0, cols, alpha, beta, first);
+            put(c31, c, row + 3L * n, L, cols, alpha, beta, first);
+            put(c32, c, row + 3L * n, 2 * L, cols, alpha, beta, first);
+            put(c33, c, row + 3L * n, 3 * L, cols, alpha, beta, first);
+            put(c34, c, row + 3L * n, 4 * L, cols, alpha, beta, first);
         }
     }
 
@@ -377,6 +490,41 @@ final class VectorGemm {
         }
         if (valid > 7) {
             put(c7, c, row + 7L * n, 0, cols, alpha, beta, first);
+        }
+    }
+
+    /** The epilogue on rows [i, i + rows) x columns [j0, j1) of C (row length n). */
+    private static void finish(Epilogue e, MemorySegment c, int i, int rows, int j0, int j1, int n) {
+        MemorySegment bias = e.bias();
+        MemorySegment mask = e.mask();
+        float slope = e.slope();
+        for (int r = i; r < i + rows; r++) {
+            long row = (long) r * n;
+            int j = j0;
+            for (; j + L <= j1; j += L) {
+                long o = (row + j) * Float.BYTES;
+                FloatVector v = FloatVector.fromMemorySegment(S, c, o, LE);
+                FloatVector gate;
+                if (bias != null) {
+                    v = v.add(FloatVector.fromMemorySegment(S, bias, (long) j * Float.BYTES, LE));
+                    gate = v;
+                } else {
+                    gate = FloatVector.fromMemorySegment(S, mask, o, LE);
+                }
+                v.mul(slope).blend(v, gate.compare(VectorOperators.GT, 0f)).intoMemorySegment(c, o, LE);
+            }
+            for (; j < j1; j++) { // the row's partial vector, element by element (same roundings)
+                long o = (row + j) * Float.BYTES;
+                float v = c.get(F, o);
+                float gate;
+                if (bias != null) {
+                    v = v + bias.getAtIndex(F, j);
+                    gate = v;
+                } else {
+                    gate = mask.get(F, o);
+                }
+                c.set(F, o, gate > 0f ? v : v * slope);
+            }
         }
     }
 
