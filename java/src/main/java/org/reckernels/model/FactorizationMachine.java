@@ -181,6 +181,8 @@ public final class FactorizationMachine implements CtrModel {
         final Matrix gradLin;
         final Matrix loss;
         final HostMatrix hostLabels;
+        final HostMatrix hostLoss;    // (1 x 1): the batch loss, downloaded each step
+        final HostMatrix hostLogits;  // (b x 1): logits of a prediction batch
         final int[] idxV;
         final int[] idxW;
 
@@ -197,6 +199,8 @@ public final class FactorizationMachine implements CtrModel {
             gradLin = backend.allocate(b, f + 1);
             loss = backend.allocate(1, 1);
             hostLabels = HostMatrix.zeros(b, 1);
+            hostLoss = HostMatrix.zeros(1, 1);
+            hostLogits = HostMatrix.zeros(b, 1);
             idxV = new int[f * b];
             idxW = new int[(f + 1) * b]; // the last B entries stay 0: the bias row
         }
@@ -218,7 +222,7 @@ public final class FactorizationMachine implements CtrModel {
         @Override
         public void close() {
             for (AutoCloseable c : new AutoCloseable[] {offV, offW, pooled, linear, logits, grad, gradV, gradLin, loss,
-                hostLabels}) {
+                hostLabels, hostLoss, hostLogits}) {
                 try {
                     c.close();
                 } catch (Exception ignored) {
@@ -286,10 +290,8 @@ public final class FactorizationMachine implements CtrModel {
                     stateV2, step);
             backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
                     stateW2, step);
-            try (HostMatrix l = HostMatrix.zeros(1, 1)) {
-                backend.download(buf.loss, l);
-                return l.get(0, 0);
-            }
+            backend.download(buf.loss, buf.hostLoss);
+            return buf.hostLoss.get(0, 0);
         } finally {
             iv[0].close();
             iv[1].close();
@@ -309,9 +311,10 @@ public final class FactorizationMachine implements CtrModel {
             }
             Buffers buf = buffers(b);
             IndexVector[] iv = forward(buf, ids, null, from);
-            try (HostMatrix z = HostMatrix.zeros(b, 1)) {
-                backend.download(buf.logits, z);
-                System.arraycopy(z.toArray(), 0, out, from, b);
+            try {
+                backend.download(buf.logits, buf.hostLogits);
+                java.lang.foreign.MemorySegment.copy(buf.hostLogits.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0,
+                        out, from, b);
             } finally {
                 iv[0].close();
                 iv[1].close();
