@@ -19,7 +19,7 @@ import org.reckernels.testing.TestMatrices;
 /**
  * The blocked Vector API GEMM ({@link VectorGemm}) against the double-precision reference on shapes built around
  * its blocking: every panel width (1–4 vectors and a partial vector, n = L·w ± 1), row tails of its 6-, 4- and
- * 8-row tiles, p blocks of {@link VectorGemm#KC} (k = KC ± 1, 2·KC + 1), the n = 1 matrix-vector paths (m below, at and
+ * 8-row tiles, p blocks of {@link VectorGemm#KC} (k = KC ± 1, 2·KC + 1), row blocks of {@link VectorGemm#MC}, the n = 1 matrix-vector paths (m below, at and
  * past a vector), batch 1, dimension 1, k = 0, every transpose, alpha/beta (beta = 0 over NaN); and its result
  * not depending on the thread count (bit for bit).
  */
@@ -39,6 +39,7 @@ class VectorGemmTest {
             {1, 4 * L, 2 * kc + 3},                                                           // one row, blocks
             {L - 1, 1, 50}, {L, 1, 50}, {4 * L + 3, 1, 300}, {129, 1, 2}, {33, 1, kc + 9},    // n = 1 paths
             {64, 64, 64}, {100, 3, 257}, {130, 70, 64},                                        // the contract's
+            {2 * VectorGemm.MC + 5, 6 * L + 1, 21},                                             // row blocks of MC
             {3, 7, 0},                                                                          // k = 0
         };
         float[][] ab = {{1f, 0f}, {0.5f, 2f}, {-1f, -0.5f}};
