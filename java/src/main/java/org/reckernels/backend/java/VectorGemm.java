@@ -44,7 +44,8 @@ final class VectorGemm {
     static final int KC = 512;
     /**
      * Rows of C per block inside a task: a 96 x KC block of A (192 KiB) stays in L2 while every panel of B passes
-     * over it (measured at 4096 x 624 x 400 on one core: 140-146 GFLOP/s against 118 with the task's rows unblocked;
+     * over it (the GEMM alone at 4096 x 624 x 400 on one core: 140-146 GFLOP/s against 118 with the task's rows
+     * unblocked; in the whole DeepFM step the difference is within the run-to-run noise of a shared machine;
      * 48-72 about as good, 192 and up no better than none). A multiple of the 6-, 4- and 8-row tiles.
      */
     static final int MC = 96;
