@@ -2,15 +2,16 @@
 # Runs on the lent GPU machine from the project root, with .gpu/ carried (ci/gpu-bundle.sh):
 # unpacks the runtime, finds cuBLAS/cuSPARSE, runs the @Tag("gpu") JUnit tests, then GpuBench and
 # GpuAnnBench (IVF-PQ vs exact search, and the index build on the device vs the CPU; ANN_N vectors, default 1000000),
-# and SgnsGpuBench (SGNS words/s at window 5, negative 5, d = 128 against the 20M words/s bar).
+# SgnsGpuBench (SGNS words/s at window 5, negative 5, d = 128 against the 20M words/s bar), and
+# GpuDeepFmBench (DeepFM training samples/s at 39 fields, d 16, MLP 400-400-400, batch 4096, vs PyTorch).
 # Also runnable here as a rehearsal: without a GPU it ends with "no GPU: gpu tests skipped", exit 0.
 # Logs and reports go to $OUT (default ./.gpu/out): nvidia-smi.txt, junit.log, junit/ (XML),
-# gpubench.log, sgnsbench.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
+# gpubench.log, sgnsbench.log, deepfm*.log, results/*.json + *.md, train-*.log, summary.txt — all but summary.txt packed into
 # all-logs.tgz at the end (the device tool returns at most 8 files).
 # Exit status: non-zero only for real failures (failed tests, wrong results, a broken bundle).
-# Stages (GPU_CHECK_STAGES, default all): tests spmm ann sgns train embedding ials fm — one device call
+# Stages (GPU_CHECK_STAGES, default all): tests spmm ann sgns train embedding ials fm deepfm — one device call
 # allows 10 minutes, so a run that would take longer is split, e.g.
-#   GPU_CHECK_STAGES="tests spmm ann sgns" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm" bash ci/gpu-check.sh
+#   GPU_CHECK_STAGES="tests spmm ann sgns" bash ci/gpu-check.sh;  GPU_CHECK_STAGES="train embedding ials fm deepfm" bash ci/gpu-check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/.gpu/out}
@@ -149,6 +150,23 @@ if want fm && gpu_runs; then
     rc=$?
     say "train fm (cuda): rc=$rc $(tail -2 "$OUT/train-fm.log" | paste -sd' ' -)"
     if [[ $rc -ne 0 ]]; then failed=1; tail -30 "$OUT/train-fm.log"; fi
+fi
+
+# 6. DeepFM training at the issue's setting (39 fields, d 16, MLP 400-400-400 on the shared embeddings, batch
+#    4096) on CUDA, validated against the Java backend first, next to the same model in PyTorch (same run)
+if want deepfm && gpu_runs; then
+    torch_json="$OUT/results/deepfm-torch.jsonl"
+    if python3 -c "import torch; assert torch.cuda.is_available()" 2>/dev/null; then
+        timeout 200 python3 bench/reference/deepfm_torch.py "$torch_json" > "$OUT/deepfm-torch.log" 2>&1
+        say "deepfm (pytorch): rc=$? $(tail -1 "$OUT/deepfm-torch.log" | cut -c1-160)"
+    else
+        say "deepfm (pytorch): skipped, no torch with CUDA"
+    fi
+    timeout 240 "$JAVA" "${flags[@]}" -cp "$CP" org.reckernels.bench.GpuDeepFmBench "$OUT/results" "$torch_json" \
+        > "$OUT/deepfm.log" 2>&1
+    rc=$?
+    grep -E '^(RESULT|WRONG|OK|no GPU)' "$OUT/deepfm.log" | tee -a "$summary"
+    if [[ $rc -ne 0 ]]; then failed=1; say "deepfm bench: FAILED rc=$rc (124: timed out)"; tail -30 "$OUT/deepfm.log"; fi
 fi
 
 # The device tool brings back at most 8 files from $OUT: pack everything but the summary into one.

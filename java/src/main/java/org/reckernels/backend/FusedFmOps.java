@@ -136,4 +136,37 @@ public interface FusedFmOps {
                     + rows + "x" + cols + " for this optimizer");
         }
     }
+
+    /**
+     * A part of the model beyond the FM that reads the pooled field embeddings and adds to the logit (DeepFM's MLP),
+     * run inside a fused step between the per-sample and the per-field pass. It shares the embeddings: its input
+     * gradient joins the FM's in the per-field pass, before the sparse update.
+     */
+    interface Deep {
+        /**
+         * {@code logits += } its output. pooled: (B x F·d), sample b's field rows V[r_b0], …, V[r_b(F−1)] side by
+         * side; logits: (B x 1), the FM's. Both are the backend's matrices.
+         */
+        void forward(Matrix pooled, Matrix logits);
+
+        /**
+         * After {@link #forward} of the same batch, with grad = dLoss/dlogit (B x 1): writes its input gradient into
+         * gradPooled (B x F·d, overwritten) and takes a step on its own parameters.
+         */
+        void backward(Matrix pooled, Matrix grad, Matrix gradPooled);
+    }
+
+    /**
+     * {@link #fmFusedTrainStep} with a deep part (null: none): the per-sample pass also writes the pooled rows, the
+     * deep part adds to the logits before the loss, and its input gradient is added to each row's FM gradient
+     * before the L2 term, as DeepFM's general ops add them:
+     * <pre>
+     *   z_b   = FM(x_b) + deep(pooled_b);   gV_bf = (g_b·(S_b − V[r_bf]) + gDeep_bf) + (l2 / B)·V[r_bf]
+     * </pre>
+     * The Java backend gives the general ops' results bit for bit (the deep part's own ops being the same).
+     */
+    double fmFusedTrainStep(Tables tables, Batch batch, long step, Deep deep);
+
+    /** {@link #fmFusedPredict} with a deep part (null: none) adding its output to each logit. */
+    void fmFusedPredict(Tables tables, Batch batch, float[] out, int outFrom, Deep deep);
 }

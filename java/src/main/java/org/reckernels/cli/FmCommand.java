@@ -18,7 +18,7 @@ import org.reckernels.train.CtrTrainer;
  * factorization machine, or DeepFM (FM + MLP sharing the embeddings), trained on the embedded synthetic planted-FM
  * CTR data (39 fields, 4M samples by default; held-out AUC next to the planted model's) or on a Criteo / libsvm /
  * libffm file ({@code --data FILE --format criteo|libsvm|libffm}), with progress per epoch and held-out AUC /
- * logloss. ({@code --save} is for fm only.)
+ * logloss. {@code --save FILE} writes the trained model ({@code FactorizationMachine.load} / {@code DeepFM.load} read it).
  */
 final class FmCommand {
     private static final Set<String> OPTIONS = CtrDataArgs.with(Set.of("epochs", "dim", "batch", "lr", "l2", "hidden",
@@ -43,9 +43,6 @@ final class FmCommand {
         if (!deepFm && (o.has("hidden") || o.has("mlp-lr") || o.has("mlp-l2"))) {
             throw new IllegalArgumentException("train fm: --hidden, --mlp-lr and --mlp-l2 are DeepFM options (train deepfm)");
         }
-        if (deepFm && o.has("save")) {
-            throw new IllegalArgumentException("train deepfm: --save is not available for DeepFM yet");
-        }
         CtrDataArgs.Data data = CtrDataArgs.load(o, out, DEFAULT_SAMPLES);
         CtrDataset train = data.train();
         CtrDataset test = data.test();
@@ -66,6 +63,11 @@ final class FmCommand {
                 try (var model = r.model()) {
                     out.printf("final: auc %.4f  logloss %.4f  %s%,.0f samples/s  %.1fs training%n", r.auc(), r.logloss(),
                             truth, r.samplesPerSec(), r.seconds());
+                    if (o.has("save")) {
+                        Path file = Path.of(o.string("save", ""));
+                        model.save(file, Map.of("data", data.description(), "auc", Double.toString(r.auc())));
+                        out.println("saved model to " + file);
+                    }
                 }
                 return 0;
             }

@@ -74,7 +74,7 @@ public final class Main {
         out.println("        default data: synthetic planted FM (--samples N --seed S); or --data FILE --format criteo|libsvm|libffm");
         out.println("        [--test FILE | --test-fraction X] --encoding vocab|hash --min-count N --buckets N --hash-seed S");
         out.println("        --bad-lines skip|fail --max-bad-fraction X --fields N (libsvm/libffm); .gz files are read as gzip");
-        out.println("        --epochs N  --dim D  --batch B  --lr X  --l2 X (fm, deepfm)  --save FILE (fm, ffm)  --backend B");
+        out.println("        --epochs N  --dim D  --batch B  --lr X  --l2 X (fm, deepfm)  --save FILE (fm, ffm, deepfm)  --backend B");
         out.println("        deepfm: --hidden 64,32  --mlp-lr X  --mlp-l2 X");
         out.println("  eval --embeddings FILE --data DIR [--k K]   full-ranking metrics of saved embeddings");
         out.println("  leaderboard [--data DIR] [--epochs N] [--sweeps N] [--results DIR] [--backend B] [--models mf,lightgcn,ngcf,ials,ncf]");

@@ -1,12 +1,19 @@
 package org.reckernels.model;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.reckernels.backend.Backend;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
 import org.reckernels.nn.Activation;
+import org.reckernels.nn.Dense;
 import org.reckernels.nn.Mlp;
 import org.reckernels.nn.MlpWorkspace;
 import org.reckernels.tensor.HostMatrix;
@@ -18,18 +25,24 @@ import org.reckernels.tensor.Matrix;
  *   e_b = [V[x_b1], …, V[x_bF]]: (F·d) pooled embeddings of sample b (one id per field)
  *   logit_b = FM(x_b) + MLP(e_b),   MLP: F·d → hidden[0] → … → hidden[k−1] → 1 (ReLU hidden layers, linear output)
  * </pre>
- * One step runs the FM's general ops; the MLP adds its output to the FM logit, and its input gradient is added to
- * the FM's embedding gradient before the sparse optimizer update (so V learns from both parts). The MLP's weights
- * take Adam steps (lr {@code mlpLr}, L2 {@code mlpL2} on the weights); the embeddings keep the FM's sparse
- * optimizer and L2. The fused Java FM pass does not apply (the MLP needs the pooled embeddings as a matrix).
+ * The MLP adds its output to the FM logit, and its input gradient is added to the FM's embedding gradient before
+ * the sparse optimizer update (so V learns from both parts). The MLP's weights take Adam steps (lr {@code mlpLr},
+ * L2 {@code mlpL2} on the weights); the embeddings keep the FM's sparse optimizer and L2. On the Java backend the
+ * FM part runs fused ({@link org.reckernels.backend.FusedFmOps}: one per-sample pass gathers the rows, computes the
+ * FM and writes the MLP's input; the MLP runs; one per-field pass adds the MLP's input gradient to the FM's and
+ * updates each touched row once), with the general ops' results bit for bit; elsewhere it runs the general ops.
  */
 public final class DeepFM implements CtrModel {
     private final FactorizationMachine fm;
     private final Mlp mlp;
+    private final float mlpLr;
+    private final float mlpL2;
 
-    private DeepFM(FactorizationMachine fm, Mlp mlp) {
+    private DeepFM(FactorizationMachine fm, Mlp mlp, float mlpLr, float mlpL2) {
         this.fm = fm;
         this.mlp = mlp;
+        this.mlpLr = mlpLr;
+        this.mlpL2 = mlpL2;
     }
 
     /** Settings of the deep part: hidden widths (at least one), Adam learning rate, L2 on the weights. */
@@ -80,7 +93,7 @@ public final class DeepFM implements CtrModel {
                     + " columns; needs " + width + " (fields x dim) -> 1");
         }
         fm.attach(new MlpPart(fm.backend(), mlp, mlpLr, mlpL2));
-        return new DeepFM(fm, mlp);
+        return new DeepFM(fm, mlp, mlpLr, mlpL2);
     }
 
     /** The deep part as the FM sees it: the MLP on the pooled embeddings, its buffers per batch size. */
@@ -103,7 +116,6 @@ public final class DeepFM implements CtrModel {
             if (ws == null || ws.rows() != rows) {
                 closeBuffers();
                 ws = mlp.workspace(rows);
-                gradInput = backend.allocate(rows, mlp.inputWidth());
             }
             return ws;
         }
@@ -115,10 +127,17 @@ public final class DeepFM implements CtrModel {
         }
 
         @Override
-        public void backward(Matrix pooled, Matrix grad, Matrix gradPooled, long step) {
+        public void backward(Matrix pooled, Matrix grad, Matrix gradPooled, boolean accumulate, long step) {
             MlpWorkspace w = workspace(pooled.rows());
-            mlp.backward(w, pooled, grad, gradInput, false);
-            backend.axpby(1f, gradInput, 1f, gradPooled);
+            if (accumulate) { // the general path: gradPooled holds the FM's gradient already
+                if (gradInput == null) {
+                    gradInput = backend.allocate(w.rows(), mlp.inputWidth());
+                }
+                mlp.backward(w, pooled, grad, gradInput, false);
+                backend.axpby(1f, gradInput, 1f, gradPooled);
+            } else {
+                mlp.backward(w, pooled, grad, gradPooled, false);
+            }
             mlp.addL2Gradient(l2);
             mlp.adamStep(lr, 0.9f, 0.999f, 1e-8f, step);
         }
@@ -126,8 +145,10 @@ public final class DeepFM implements CtrModel {
         private void closeBuffers() {
             if (ws != null) {
                 ws.close();
-                gradInput.close();
                 ws = null;
+            }
+            if (gradInput != null) {
+                gradInput.close();
                 gradInput = null;
             }
         }
@@ -166,6 +187,96 @@ public final class DeepFM implements CtrModel {
     /** The FM part's parameters ({@link FactorizationMachine#parameters}). */
     public Map<String, HostMatrix> fmParameters() {
         return fm.parameters();
+    }
+
+    /**
+     * Saves the model as one checksummed table written atomically ({@link CtrModelFile}): the FM part's layout
+     * ((R + 1) x (d + 1): V[r] then w[r], the bias last) followed by the MLP's W_1, b_1, W_2, b_2, … Metadata: model =
+     * deepfm, vocab, dim, l2, the MLP's activations, lr and l2, and {@code extra}. Optimizer state is not saved.
+     */
+    public void save(Path file, Map<String, String> extra) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(extra);
+        StringBuilder acts = new StringBuilder();
+        for (Dense d : mlp.layers()) {
+            acts.append(acts.isEmpty() ? "" : ",").append(d.activation().name().toLowerCase(Locale.ROOT));
+        }
+        meta.put("mlp_activations", acts.toString());
+        meta.put("mlp_lr", Float.toString(mlpLr));
+        meta.put("mlp_l2", Float.toString(mlpL2));
+        fm.write(file, "deepfm", meta, mlp.parameters());
+    }
+
+    /**
+     * Loads a model saved by {@link #save} onto {@code backend}: the embeddings take {@code optimizer} (fresh state),
+     * the MLP the saved Adam lr and L2 (fresh moments). A file of another model, a truncated or corrupt file, or MLP
+     * shapes that do not chain from F·d inputs to one output are errors naming the file.
+     */
+    public static DeepFM load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
+        try (CtrModelFile.Contents c = CtrModelFile.read(file, "deepfm", false)) {
+            Map<String, String> m = c.metadata();
+            List<HostMatrix> params = c.extra();
+            String[] acts = m.getOrDefault("mlp_activations", "").split(",");
+            if (params.isEmpty() || params.size() != 2 * acts.length) {
+                throw new IllegalArgumentException(file + ": " + params.size() + " MLP matrices for activations '"
+                        + m.get("mlp_activations") + "'; a DeepFM file holds W and b per layer");
+            }
+            float lr = number(file, m, "mlp_lr");
+            float l2 = number(file, m, "mlp_l2");
+            Activation[] activations = new Activation[acts.length];
+            for (int l = 0; l < acts.length; l++) {
+                activations[l] = activation(file, acts[l]);
+            }
+            List<Dense> layers = new ArrayList<>();
+            Mlp mlp;
+            try {
+                for (int l = 0; l < acts.length; l++) {
+                    layers.add(Dense.of(backend, params.get(2 * l), params.get(2 * l + 1), activations[l]));
+                }
+                mlp = new Mlp(backend, layers);
+            } catch (IllegalArgumentException e) {
+                layers.forEach(Dense::close);
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+            FactorizationMachine fm;
+            try {
+                fm = FactorizationMachine.of(backend, file, c, optimizer);
+            } catch (RuntimeException e) {
+                mlp.close();
+                throw e;
+            }
+            try {
+                return of(fm, mlp, lr, l2);
+            } catch (IllegalArgumentException e) { // of() closed both
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static float number(Path file, Map<String, String> m, String key) {
+        try {
+            return Float.parseFloat(String.valueOf(m.get(key)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": metadata " + key + " = '" + m.get(key) + "' is not a number", e);
+        }
+    }
+
+    private static Activation activation(Path file, String name) {
+        try {
+            return Activation.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": unknown MLP activation '" + name + "' (accepted: "
+                    + Arrays.toString(Activation.values()).toLowerCase(Locale.ROOT) + ")", e);
+        }
+    }
+
+    /** Adam learning rate of the MLP. */
+    public float mlpLr() {
+        return mlpLr;
+    }
+
+    /** L2 on the MLP's weights. */
+    public float mlpL2() {
+        return mlpL2;
     }
 
     @Override

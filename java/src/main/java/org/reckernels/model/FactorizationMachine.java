@@ -41,6 +41,7 @@ public final class FactorizationMachine implements CtrModel {
     private final float l2;
     private boolean fusedEnabled = true;
     private DeepPart deep;
+    private DeepHook deepHook;
     private Matrix stateV1;
     private Matrix stateV2;
     private Matrix stateW1;
@@ -98,25 +99,47 @@ public final class FactorizationMachine implements CtrModel {
 
         /**
          * After the forward of the same batch, with {@code grad} = dLoss/dlogit (b x 1): {@code gradPooled +=} its
-         * input gradient, and its own parameters take a step ({@code step} >= 1).
+         * input gradient ({@code accumulate}) or {@code gradPooled =} it (not), and its own parameters take a step
+         * ({@code step} >= 1).
          */
-        void backward(Matrix pooled, Matrix grad, Matrix gradPooled, long step);
+        void backward(Matrix pooled, Matrix grad, Matrix gradPooled, boolean accumulate, long step);
 
         @Override
         void close();
     }
 
-    /** Attaches the deep part (owned, closed with this model); the model then always takes the general path. */
+    /** Attaches the deep part (owned, closed with this model); fused steps then run it between their passes. */
     void attach(DeepPart part) {
         if (deep != null) {
             throw new IllegalStateException("FactorizationMachine: a deep part is already attached");
         }
         deep = part;
+        deepHook = new DeepHook(part);
+    }
+
+    /** The deep part as a fused step calls it, with the step number of the current batch. */
+    private static final class DeepHook implements FusedFmOps.Deep {
+        private final DeepPart part;
+        long step;
+
+        DeepHook(DeepPart part) {
+            this.part = part;
+        }
+
+        @Override
+        public void forward(Matrix pooled, Matrix logits) {
+            part.forward(pooled, logits);
+        }
+
+        @Override
+        public void backward(Matrix pooled, Matrix grad, Matrix gradPooled) {
+            part.backward(pooled, grad, gradPooled, false, step);
+        }
     }
 
     /** Whether steps use the backend's fused FM pass ({@link FusedFmOps}) rather than the general ops. */
     public boolean fusedPath() {
-        return fusedEnabled && deep == null && backend instanceof FusedFmOps;
+        return fusedEnabled && backend instanceof FusedFmOps;
     }
 
     /** Allows (default) or forbids the fused pass; the results are the same either way. Returns this. */
@@ -158,6 +181,8 @@ public final class FactorizationMachine implements CtrModel {
         final Matrix gradLin;
         final Matrix loss;
         final HostMatrix hostLabels;
+        final HostMatrix hostLoss;    // (1 x 1): the batch loss, downloaded each step
+        final HostMatrix hostLogits;  // (b x 1): logits of a prediction batch
         final int[] idxV;
         final int[] idxW;
 
@@ -174,6 +199,8 @@ public final class FactorizationMachine implements CtrModel {
             gradLin = backend.allocate(b, f + 1);
             loss = backend.allocate(1, 1);
             hostLabels = HostMatrix.zeros(b, 1);
+            hostLoss = HostMatrix.zeros(1, 1);
+            hostLogits = HostMatrix.zeros(b, 1);
             idxV = new int[f * b];
             idxW = new int[(f + 1) * b]; // the last B entries stay 0: the bias row
         }
@@ -195,7 +222,7 @@ public final class FactorizationMachine implements CtrModel {
         @Override
         public void close() {
             for (AutoCloseable c : new AutoCloseable[] {offV, offW, pooled, linear, logits, grad, gradV, gradLin, loss,
-                hostLabels}) {
+                hostLabels, hostLoss, hostLogits}) {
                 try {
                     c.close();
                 } catch (Exception ignored) {
@@ -238,7 +265,11 @@ public final class FactorizationMachine implements CtrModel {
     public double trainStep(int[] ids, int[] order, int from, int b, float[] labels) {
         step++;
         if (fusedPath()) {
-            return ((FusedFmOps) backend).fmFusedTrainStep(tables(), new FusedFmOps.Batch(ids, order, from, b, labels), step);
+            if (deepHook != null) {
+                deepHook.step = step;
+            }
+            return ((FusedFmOps) backend).fmFusedTrainStep(tables(), new FusedFmOps.Batch(ids, order, from, b, labels), step,
+                    deepHook);
         }
         Buffers buf = buffers(b);
         for (int i = 0; i < b; i++) {
@@ -250,7 +281,7 @@ public final class FactorizationMachine implements CtrModel {
             backend.logisticLossGrad(buf.logits, y, 1f / b, buf.grad, buf.loss);
             backend.fmBackward(buf.pooled, vocab.length, buf.grad, buf.gradV, buf.gradLin);
             if (deep != null) {
-                deep.backward(buf.pooled, buf.grad, buf.gradV, step);
+                deep.backward(buf.pooled, buf.grad, buf.gradV, true, step);
             }
             if (l2 > 0f) {
                 backend.axpby(l2 / b, buf.pooled, 1f, buf.gradV);
@@ -259,10 +290,8 @@ public final class FactorizationMachine implements CtrModel {
                     stateV2, step);
             backend.embeddingBagBackward(w, tablesW, iv[1], buf.offW, null, Pooling.SUM, buf.gradLin, optimizer, stateW1,
                     stateW2, step);
-            try (HostMatrix l = HostMatrix.zeros(1, 1)) {
-                backend.download(buf.loss, l);
-                return l.get(0, 0);
-            }
+            backend.download(buf.loss, buf.hostLoss);
+            return buf.hostLoss.get(0, 0);
         } finally {
             iv[0].close();
             iv[1].close();
@@ -276,14 +305,16 @@ public final class FactorizationMachine implements CtrModel {
         for (int from = 0; from < n; from += batch) {
             int b = Math.min(batch, n - from);
             if (fusedPath()) {
-                ((FusedFmOps) backend).fmFusedPredict(tables(), new FusedFmOps.Batch(ids, null, from, b, null), out, from);
+                ((FusedFmOps) backend).fmFusedPredict(tables(), new FusedFmOps.Batch(ids, null, from, b, null), out, from,
+                        deepHook);
                 continue;
             }
             Buffers buf = buffers(b);
             IndexVector[] iv = forward(buf, ids, null, from);
-            try (HostMatrix z = HostMatrix.zeros(b, 1)) {
-                backend.download(buf.logits, z);
-                System.arraycopy(z.toArray(), 0, out, from, b);
+            try {
+                backend.download(buf.logits, buf.hostLogits);
+                java.lang.foreign.MemorySegment.copy(buf.hostLogits.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0,
+                        out, from, b);
             } finally {
                 iv[0].close();
                 iv[1].close();
@@ -312,16 +343,31 @@ public final class FactorizationMachine implements CtrModel {
      * last row holds zeros then the bias. Metadata: model = fm, vocab, dim, l2.
      */
     public void save(Path file, Map<String, String> extra) throws IOException {
+        write(file, "fm", extra, java.util.List.of());
+    }
+
+    /** The {@link #save} layout under another model name, with dense matrices after the tables (DeepFM's MLP). */
+    void write(Path file, String model, Map<String, String> extra, java.util.List<Matrix> extraMatrices) throws IOException {
         Map<String, String> meta = new java.util.LinkedHashMap<>(extra);
         meta.put("l2", Float.toString(l2));
-        CtrModelFile.write(backend, file, "fm", dim, vocab, v, w, meta);
+        CtrModelFile.write(backend, file, model, dim, vocab, v, w, meta, extraMatrices);
+    }
+
+    /** A model from the parameters {@link CtrModelFile#read} found (its l2 from the metadata; fresh optimizer state). */
+    static FactorizationMachine of(Backend backend, Path file, CtrModelFile.Contents c, SparseOptimizer optimizer) {
+        float l2;
+        try {
+            l2 = Float.parseFloat(c.metadata().getOrDefault("l2", "0"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": metadata l2 = '" + c.metadata().get("l2") + "' is not a number", e);
+        }
+        return new FactorizationMachine(backend, c.vocab(), c.dim(), optimizer, l2, c.v(), c.w());
     }
 
     /** Loads a model saved by {@link #save} onto {@code backend} (its l2 kept; optimizer state starts fresh). */
     public static FactorizationMachine load(Backend backend, Path file, SparseOptimizer optimizer) throws IOException {
         try (CtrModelFile.Contents c = CtrModelFile.read(file, "fm", false)) {
-            float l2 = Float.parseFloat(c.metadata().getOrDefault("l2", "0"));
-            return new FactorizationMachine(backend, c.vocab(), c.dim(), optimizer, l2, c.v(), c.w());
+            return of(backend, file, c, optimizer);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import org.reckernels.backend.Backend;
+import org.reckernels.backend.FusedDenseOps;
 import org.reckernels.tensor.HostMatrix;
 import org.reckernels.tensor.Matrix;
 
@@ -11,7 +12,8 @@ import org.reckernels.tensor.Matrix;
  * A fully connected layer, row-major batches:
  * <pre>
  *   W: (in x out),  b: (1 x out),  x: (rows x in),  y: (rows x out)
- *   forward:   y = act(x·W + b)            (gemm, then the fused bias + activation epilogue)
+ *   forward:   y = act(x·W + b)            (gemm, then the bias + activation epilogue; one call on a
+ *                                           backend with {@link FusedDenseOps})
  *   backward:  gPre = gY ⊙ act'(y)            (ReLU: y > 0, the same mask as pre > 0)
  *              gW (+)= xᵀ·gPre;  gb (+)= Σ_rows gPre;  gX = gPre·Wᵀ
  * </pre>
@@ -104,8 +106,13 @@ public final class Dense implements AutoCloseable {
         if (x.rows() != y.rows()) {
             throw new IllegalArgumentException("Dense.forward: x has " + x.rows() + " rows but y has " + y.rows());
         }
-        backend.gemm(false, false, 1f, x, weight, 0f, y);
-        backend.addBiasLeakyRelu(y, bias, activation == Activation.RELU ? 0f : 1f);   // fused epilogue, one pass
+        float slope = activation == Activation.RELU ? 0f : 1f;
+        if (backend instanceof FusedDenseOps fused) { // the epilogue on each tile of y while it is in cache
+            fused.gemmBiasLeakyRelu(x, weight, bias, slope, y);
+        } else {
+            backend.gemm(false, false, 1f, x, weight, 0f, y);
+            backend.addBiasLeakyRelu(y, bias, slope);   // fused epilogue, one pass
+        }
     }
 
     /**
@@ -116,6 +123,19 @@ public final class Dense implements AutoCloseable {
      * differ from gradY and x.
      */
     public void backward(Matrix x, Matrix y, Matrix gradY, Matrix gradX, boolean accumulate) {
+        backward(x, y, gradY, false, gradX, Activation.NONE, accumulate);
+    }
+
+    /**
+     * {@link #backward(Matrix, Matrix, Matrix, Matrix, boolean)} inside a stack of layers: {@code gradYPre} says that
+     * gradY is already the pre-activation gradient (the layer above took it through this layer's activation), and
+     * {@code below} is the activation of the layer whose output x is. When the backend fuses it
+     * ({@link FusedDenseOps}) and below is ReLU, gradX comes back as the pre-activation gradient of the layer below,
+     * {@code (gPre·Wᵀ) ⊙ [x > 0]}, and this returns true (pass it on as that layer's gradYPre); else gradX is
+     * {@code gPre·Wᵀ} and this returns false.
+     */
+    public boolean backward(Matrix x, Matrix y, Matrix gradY, boolean gradYPre, Matrix gradX, Activation below,
+                            boolean accumulate) {
         checkRows("backward", x, in, "x");
         checkRows("backward", y, out, "y");
         checkRows("backward", gradY, out, "gradY");
@@ -130,7 +150,7 @@ public final class Dense implements AutoCloseable {
                         + ") must have x's rows and differ from x and gradY");
             }
         }
-        if (activation == Activation.RELU) {
+        if (activation == Activation.RELU && !gradYPre) {
             backend.leakyReluBackward(y, gradY, 0f, gradY);
         }
         backend.gemm(true, false, 1f, x, gradY, accumulate ? 1f : 0f, gradWeight);
@@ -138,9 +158,15 @@ public final class Dense implements AutoCloseable {
             backend.fill(gradBias, 0f);
         }
         backend.columnSums(gradY, gradBias);
-        if (gradX != null) {
-            backend.gemm(false, true, 1f, gradY, weight, 0f, gradX);
+        if (gradX == null) {
+            return false;
         }
+        if (below == Activation.RELU && backend instanceof FusedDenseOps fused) {
+            fused.gemmNtLeakyReluBackward(gradY, weight, x, 0f, gradX);
+            return true;
+        }
+        backend.gemm(false, true, 1f, gradY, weight, 0f, gradX);
+        return false;
     }
 
     private static void checkRows(String op, Matrix m, int cols, String name) {

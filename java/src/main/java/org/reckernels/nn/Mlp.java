@@ -106,10 +106,12 @@ public final class Mlp implements AutoCloseable {
         }
         int top = layers.size() - 1;
         backend.axpby(1f, gradOutput, 0f, ws.gradient(top));
+        boolean pre = false; // whether gradient(l) is already taken through layer l's activation (fused below)
         for (int l = top; l >= 0; l--) {
             Matrix x = l == 0 ? input : ws.activation(l - 1);
             Matrix gradX = l == 0 ? gradInput : ws.gradient(l - 1);
-            layers.get(l).backward(x, ws.activation(l), ws.gradient(l), gradX, accumulate);
+            Activation below = l == 0 ? Activation.NONE : layers.get(l - 1).activation();
+            pre = layers.get(l).backward(x, ws.activation(l), ws.gradient(l), pre, gradX, below, accumulate);
         }
     }
 

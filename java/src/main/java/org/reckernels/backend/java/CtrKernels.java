@@ -59,4 +59,20 @@ interface CtrKernels {
      */
     int fmAccumulateField(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums, float[] grad,
                           float l2, int[] slotOfRow, int[] rowOfSlot, int slotFirst, float[] acc, float[] accW, int d);
+
+    /**
+     * {@link #fmGatherSum} with stride 1 that also copies the gathered rows into {@code pooled}: field f's row to
+     * floats {@code [po + f·d, po + (f+1)·d)} (DeepFM's MLP input, written while the rows are in registers).
+     */
+    float fmGatherSumCopy(MemorySegment v, int[] rows, int first, int fields, int d, float[] s, int so,
+                          MemorySegment pooled, long po);
+
+    /**
+     * {@link #fmAccumulateField} with one more gradient per sample, {@code extra[eo + i·eStride .. +d)} (DeepFM's MLP
+     * input gradient for this field), added after the FM term and before the l2 term:
+     * {@code gr = (grad[i]·(sums − v) + extra) + l2·v}, the order DeepFM's general path adds them in.
+     */
+    int fmAccumulateFieldExtra(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums,
+                               float[] grad, float l2, int[] slotOfRow, int[] rowOfSlot, int slotFirst, float[] acc,
+                               float[] accW, int d, MemorySegment extra, long eo, long eStride);
 }

@@ -23,6 +23,10 @@ import org.reckernels.tensor.HostMatrix;
  * order of the general ops (S over f ascending, a row's gradient over b ascending, the loss over b), so
  * the result is the same, bit for bit, whatever the thread count. Scratch (about B·(F + d + 3) words plus
  * one int per table row) is allocated once per shape and reused.
+ *
+ * <p>With a deep part ({@link FusedFmOps.Deep}, DeepFM's MLP), pass 1 also copies each sample's rows into a
+ * (B x F·d) pooled matrix while they are in registers, the deep part runs on it between the passes (adding to the
+ * logits before the loss, and writing its input gradient), and pass 2 adds that gradient to each row's FM term.
  */
 final class FusedFm {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -56,6 +60,7 @@ final class FusedFm {
         final MemorySegment accWSeg;
         final int[] rowOfSlot;   // F·B
         final int[] slotOfRow;   // R, -1 = not in this batch (restored after each step)
+        DeepBuffers deep;        // the deep part's matrices, made on first use (exactly B rows)
 
         Workspace(int batch, int fields, int d, long rowsTotal) {
             this.batch = batch;
@@ -82,6 +87,32 @@ final class FusedFm {
         boolean fits(int b, int f, int dim, long rowsTotal) {
             return batch >= b && fields == f && d == dim && slotOfRow.length == rowsTotal;
         }
+
+        /** The deep part's buffers for a batch of exactly b samples (kept while b stays the same). */
+        DeepBuffers deep(int b) {
+            if (deep == null || deep.pooled.rows() != b) {
+                deep = new DeepBuffers(b, (long) fields * d);
+            }
+            return deep;
+        }
+    }
+
+    /**
+     * What a deep part reads and writes (garbage-collected scratch matrices: no arena to close): pooled (B x F·d),
+     * the logits (B x 1), dLoss/dlogit (B x 1) and its input gradient (B x F·d).
+     */
+    private static final class DeepBuffers {
+        final HostMatrix pooled;
+        final HostMatrix logits;
+        final HostMatrix grad;
+        final HostMatrix gradPooled;
+
+        DeepBuffers(int b, long width) {
+            pooled = HostMatrix.scratch(b, width);
+            logits = HostMatrix.scratch(b, 1);
+            grad = HostMatrix.scratch(b, 1);
+            gradPooled = HostMatrix.scratch(b, width);
+        }
     }
 
     private Workspace take(int b, int f, int d, long rowsTotal) {
@@ -93,9 +124,12 @@ final class FusedFm {
         workspace.set(ws);
     }
 
-    /** Pass 1 for samples [i0, i1) of the batch: rows, S_b, and the logit into z[zo + i]. */
+    /**
+     * Pass 1 for samples [i0, i1) of the batch: rows, S_b, and the logit into z[zo + i]; with {@code pooled} (not null)
+     * also sample i's gathered rows into pooled's row i.
+     */
     private void forward(FusedFmOps.Batch batch, long[] tableOffsets, MemorySegment v, MemorySegment w, long biasRow,
-                         int d, Workspace ws, int i0, int i1, float[] z, int zo) {
+                         int d, Workspace ws, int i0, int i1, float[] z, int zo, MemorySegment pooled) {
         int f = ws.fields;
         int[] ids = batch.ids();
         int n = ids.length / f;
@@ -140,9 +174,11 @@ final class FusedFm {
         sink = touched;
         // The compute loop apart from the id reads: the ids rows are random reads from the whole data set, and
         // a tight loop of them lets the CPU overlap several samples' cache misses.
+        long width = (long) f * d;
         for (int i = i0; i < i1; i++) {
             int base2 = i * f;
-            float zi = k.fmGatherSum(v, rows, base2, 1, f, d, ws.sums, i * d);
+            float zi = pooled == null ? k.fmGatherSum(v, rows, base2, 1, f, d, ws.sums, i * d)
+                    : k.fmGatherSumCopy(v, rows, base2, f, d, ws.sums, i * d, pooled, i * width);
             for (int t = 0; t < f; t++) {
                 zi += w.getAtIndex(F, rows[base2 + t]);
             }
@@ -156,7 +192,7 @@ final class FusedFm {
     }
 
     double trainStep(FusedFmOps.Tables t, FusedFmOps.Batch batch, HostMatrix v, HostMatrix w, HostMatrix sv1,
-                     HostMatrix sv2, HostMatrix sw1, HostMatrix sw2, int d, long step) {
+                     HostMatrix sv2, HostMatrix sw1, HostMatrix sw2, int d, long step, FusedFmOps.Deep deepPart) {
         int f = t.fields();
         int b = batch.size();
         long rowsTotal = v.rows();
@@ -168,20 +204,28 @@ final class FusedFm {
             float[] labels = batch.labels();
             float scale = 1f / b;
             int tasks = sampleTasks(b);
-            // Pass 1: forward, loss and g_b per sample; ws.grad holds the logits until overwritten below.
+            DeepBuffers deep = deepPart == null ? null : ws.deep(b);
+            MemorySegment pooled = deep == null ? null : deep.pooled.segment();
+            // Pass 1: forward, loss and g_b per sample; ws.grad holds the logits until overwritten below. With a deep
+            // part the loss waits for its output.
             parallel.forEach(tasks, c -> {
                 int i0 = (int) ((long) b * c / tasks);
                 int i1 = (int) ((long) b * (c + 1) / tasks);
-                forward(batch, to, vs, wsg, rowsTotal, d, ws, i0, i1, ws.grad, 0);
-                for (int i = i0; i < i1; i++) {
-                    float z = ws.grad[i];
-                    float y = labels[batch.sample(i)];
-                    float e = (float) Math.exp(-Math.abs(z));
-                    ws.loss[i] = Math.max(z, 0f) + Math.log1p(e) - (double) y * z; // softplus(z) − y·z
-                    float sig = z >= 0 ? 1f / (1f + e) : e / (1f + e);
-                    ws.grad[i] = scale * (sig - y);
+                forward(batch, to, vs, wsg, rowsTotal, d, ws, i0, i1, ws.grad, 0, pooled);
+                if (deep == null) {
+                    lossAndGrad(batch, labels, scale, ws, i0, i1);
                 }
             });
+            if (deep != null) {
+                MemorySegment.copy(ws.grad, 0, deep.logits.segment(), F, 0, b);
+                deepPart.forward(deep.pooled, deep.logits);
+                MemorySegment.copy(deep.logits.segment(), F, 0, ws.grad, 0, b);
+                parallel.forEach(tasks, c -> lossAndGrad(batch, labels, scale, ws, (int) ((long) b * c / tasks),
+                        (int) ((long) b * (c + 1) / tasks)));
+                MemorySegment.copy(ws.grad, 0, deep.grad.segment(), F, 0, b);
+                deepPart.backward(deep.pooled, deep.grad, deep.gradPooled);
+            }
+            MemorySegment extra = deep == null ? null : deep.gradPooled.segment();
             SparseOptimizer opt = t.optimizer();
             float c1 = opt.kind() == OptimizerKind.ADAM ? opt.adamC1(step) : 0f;
             float c2 = opt.kind() == OptimizerKind.ADAM ? opt.adamC2(step) : 0f;
@@ -196,7 +240,7 @@ final class FusedFm {
                 int f0 = (int) ((long) f * c / fieldTasks);
                 int f1 = (int) ((long) f * (c + 1) / fieldTasks);
                 for (int field = f0; field < f1; field++) {
-                    backwardField(field, b, ws, vs, wsg, v1, v2, w1, w2, opt, d, l2, c1, c2);
+                    backwardField(field, b, ws, vs, wsg, v1, v2, w1, w2, opt, d, l2, c1, c2, extra);
                 }
             });
             // The bias: every sample's g_b, summed in ascending b, one update.
@@ -216,14 +260,29 @@ final class FusedFm {
         }
     }
 
+    /** z_b (in ws.grad) → the loss and g_b = scale·(σ(z_b) − y_b) for samples [i0, i1). */
+    private static void lossAndGrad(FusedFmOps.Batch batch, float[] labels, float scale, Workspace ws, int i0, int i1) {
+        for (int i = i0; i < i1; i++) {
+            float z = ws.grad[i];
+            float y = labels[batch.sample(i)];
+            float e = (float) Math.exp(-Math.abs(z));
+            ws.loss[i] = Math.max(z, 0f) + Math.log1p(e) - (double) y * z; // softplus(z) − y·z
+            float sig = z >= 0 ? 1f / (1f + e) : e / (1f + e);
+            ws.grad[i] = scale * (sig - y);
+        }
+    }
+
     private void backwardField(int field, int b, Workspace ws, MemorySegment vs, MemorySegment wsg, MemorySegment v1,
                                MemorySegment v2, MemorySegment w1, MemorySegment w2, SparseOptimizer opt, int d, float l2,
-                               float c1, float c2) {
+                               float c1, float c2, MemorySegment extra) {
         int first = field * ws.batch;
         int[] slotOfRow = ws.slotOfRow;
         int[] rowOfSlot = ws.rowOfSlot;
-        int slots = k.fmAccumulateField(vs, ws.rows, field, ws.fields, b, ws.sums, ws.grad, l2, slotOfRow, rowOfSlot,
-                first, ws.acc, ws.accW, d);
+        int slots = extra == null
+                ? k.fmAccumulateField(vs, ws.rows, field, ws.fields, b, ws.sums, ws.grad, l2, slotOfRow, rowOfSlot, first,
+                        ws.acc, ws.accW, d)
+                : k.fmAccumulateFieldExtra(vs, ws.rows, field, ws.fields, b, ws.sums, ws.grad, l2, slotOfRow, rowOfSlot,
+                        first, ws.acc, ws.accW, d, extra, (long) field * d, (long) ws.fields * d);
         for (int s = 0; s < slots; s++) {
             int r = rowOfSlot[first + s];
             CtrOps.updateRow(k, opt, vs, v1, v2, r, d, ws.accSeg, (long) (first + s) * d, c1, c2);
@@ -233,15 +292,22 @@ final class FusedFm {
     }
 
     void predict(FusedFmOps.Tables t, FusedFmOps.Batch batch, HostMatrix v, HostMatrix w, int d, float[] out,
-                 int outFrom) {
+                 int outFrom, FusedFmOps.Deep deepPart) {
         int b = batch.size();
         Workspace ws = take(b, t.fields(), d, v.rows());
         try {
             MemorySegment vs = v.segment();
             MemorySegment wsg = w.segment();
             int tasks = sampleTasks(b);
+            DeepBuffers deep = deepPart == null ? null : ws.deep(b);
+            MemorySegment pooled = deep == null ? null : deep.pooled.segment();
             parallel.forEach(tasks, c -> forward(batch, t.tableOffsets(), vs, wsg, v.rows(), d, ws,
-                    (int) ((long) b * c / tasks), (int) ((long) b * (c + 1) / tasks), out, outFrom));
+                    (int) ((long) b * c / tasks), (int) ((long) b * (c + 1) / tasks), out, outFrom, pooled));
+            if (deep != null) {
+                MemorySegment.copy(out, outFrom, deep.logits.segment(), F, 0, b);
+                deepPart.forward(deep.pooled, deep.logits);
+                MemorySegment.copy(deep.logits.segment(), F, 0, out, outFrom, b);
+            }
         } finally {
             give(ws);
         }

@@ -21,7 +21,8 @@ import org.reckernels.backend.AlsParams;
  * inner loops ({@link HostKernels}), and a fork-join pool over output rows. Ops run
  * synchronously on the calling thread plus the pool.
  */
-public final class JavaBackend implements Backend, org.reckernels.backend.FusedFmOps {
+public final class JavaBackend implements Backend, org.reckernels.backend.FusedFmOps,
+        org.reckernels.backend.FusedDenseOps {
     /** Below this much work (multiply-adds) an op runs on the calling thread alone. */
     private static final long SERIAL_WORK = 1L << 15;
     /** Chunks per thread: enough to even out power-law rows, few enough to keep overhead low. */
@@ -180,6 +181,10 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
         int m = Math.toIntExact(mnk[0]);
         int n = Math.toIntExact(mnk[1]);
         int k = Math.toIntExact(mnk[2]);
+        if (kernels instanceof VectorKernels) {
+            vectorGemm().gemm(transA, transB, alpha, ha, hb, beta, hc, m, n, k);
+            return;
+        }
         // The row kernel streams rows of op(B); a transposed B is copied once into k x n.
         HostMatrix bkn = transB ? transpose(hb) : hb;
         try {
@@ -202,6 +207,22 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
                 bkn.close();
             }
         }
+    }
+
+    private volatile VectorGemm vectorGemm;
+
+    /** The blocked Vector API GEMM (made on first use: it needs the incubator module, as VectorKernels does). */
+    private VectorGemm vectorGemm() {
+        VectorGemm g = vectorGemm;
+        if (g == null) {
+            synchronized (this) {
+                if (vectorGemm == null) {
+                    vectorGemm = new VectorGemm(parallel);
+                }
+                g = vectorGemm;
+            }
+        }
+        return g;
     }
 
     /** Output size below which a transposed-A GEMM accumulates outer products (see gemmTransAOuter). */
@@ -795,6 +816,12 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
     @Override
     public double fmFusedTrainStep(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
                                    long step) {
+        return fmFusedTrainStep(t, b, step, null);
+    }
+
+    @Override
+    public double fmFusedTrainStep(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
+                                   long step, org.reckernels.backend.FusedFmOps.Deep deep) {
         String op = "fmFusedTrainStep";
         int d = org.reckernels.backend.FusedFmOps.check(op, t, b, true);
         if (t.optimizer().kind() == org.reckernels.backend.EmbeddingBags.OptimizerKind.ADAM && step < 1) {
@@ -802,19 +829,64 @@ public final class JavaBackend implements Backend, org.reckernels.backend.FusedF
         }
         return fusedFm().trainStep(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), hostOrNull(t.stateV1(), op, "stateV1"),
                 hostOrNull(t.stateV2(), op, "stateV2"), hostOrNull(t.stateW1(), op, "stateW1"),
-                hostOrNull(t.stateW2(), op, "stateW2"), d, step);
+                hostOrNull(t.stateW2(), op, "stateW2"), d, step, deep);
     }
 
     @Override
     public void fmFusedPredict(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
                                float[] out, int outFrom) {
+        fmFusedPredict(t, b, out, outFrom, null);
+    }
+
+    @Override
+    public void fmFusedPredict(org.reckernels.backend.FusedFmOps.Tables t, org.reckernels.backend.FusedFmOps.Batch b,
+                               float[] out, int outFrom, org.reckernels.backend.FusedFmOps.Deep deep) {
         String op = "fmFusedPredict";
         int d = org.reckernels.backend.FusedFmOps.check(op, t, b, false);
         java.util.Objects.checkFromIndexSize(outFrom, b.size(), out.length);
-        fusedFm().predict(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), d, out, outFrom);
+        fusedFm().predict(t, b, host(t.v(), op, "v"), host(t.w(), op, "w"), d, out, outFrom, deep);
     }
 
     private static HostMatrix hostOrNull(Matrix m, String op, String arg) {
         return m == null ? null : host(m, op, arg);
+    }
+
+    // ---- fused dense-layer epilogues (org.reckernels.backend.FusedDenseOps; kept at the end) ----
+
+    @Override
+    public void gemmBiasLeakyRelu(Matrix x, Matrix w, Matrix bias, float slope, Matrix y) {
+        long[] mnk = Shapes.checkGemm(false, false, x, w, y);
+        Shapes.checkRowVector("gemmBiasLeakyRelu", y, bias);
+        if (y == x || y == w) {
+            throw new IllegalArgumentException("gemmBiasLeakyRelu: y must differ from x and W");
+        }
+        if (!(kernels instanceof VectorKernels)) {
+            gemm(false, false, 1f, x, w, 0f, y);
+            addBiasLeakyRelu(y, bias, slope);
+            return;
+        }
+        HostMatrix hb = host(bias, "gemmBiasLeakyRelu", "bias");
+        vectorGemm().gemm(false, false, 1f, host(x, "gemmBiasLeakyRelu", "x"), host(w, "gemmBiasLeakyRelu", "W"), 0f,
+                host(y, "gemmBiasLeakyRelu", "y"), Math.toIntExact(mnk[0]), Math.toIntExact(mnk[1]),
+                Math.toIntExact(mnk[2]), new VectorGemm.Epilogue(hb.segment(), null, slope));
+    }
+
+    @Override
+    public void gemmNtLeakyReluBackward(Matrix g, Matrix w, Matrix y, float slope, Matrix gradX) {
+        long[] mnk = Shapes.checkGemm(false, true, g, w, gradX);
+        Shapes.checkElementwise("gemmNtLeakyReluBackward", gradX, y);
+        if (gradX == g || gradX == w || gradX == y) {
+            throw new IllegalArgumentException("gemmNtLeakyReluBackward: gradX must differ from g, W and y");
+        }
+        if (!(kernels instanceof VectorKernels)) {
+            gemm(false, true, 1f, g, w, 0f, gradX);
+            leakyReluBackward(y, gradX, slope, gradX);
+            return;
+        }
+        HostMatrix hy = host(y, "gemmNtLeakyReluBackward", "y");
+        vectorGemm().gemm(false, true, 1f, host(g, "gemmNtLeakyReluBackward", "g"),
+                host(w, "gemmNtLeakyReluBackward", "W"), 0f, host(gradX, "gemmNtLeakyReluBackward", "gradX"),
+                Math.toIntExact(mnk[0]), Math.toIntExact(mnk[1]), Math.toIntExact(mnk[2]),
+                new VectorGemm.Epilogue(null, hy.segment(), slope));
     }
 }

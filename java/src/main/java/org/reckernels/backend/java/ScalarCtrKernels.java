@@ -145,4 +145,44 @@ final class ScalarCtrKernels implements CtrKernels {
         }
         return slots;
     }
+
+    @Override
+    public float fmGatherSumCopy(MemorySegment v, int[] rows, int first, int fields, int d, float[] s, int so,
+                                 MemorySegment pooled, long po) {
+        for (int f = 0; f < fields; f++) {
+            MemorySegment.copy(v, (long) rows[first + f] * d * Float.BYTES, pooled, (po + (long) f * d) * Float.BYTES,
+                    (long) d * Float.BYTES);
+        }
+        return fmGatherSum(v, rows, first, 1, fields, d, s, so);
+    }
+
+    @Override
+    public int fmAccumulateFieldExtra(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums,
+                                      float[] grad, float l2, int[] slotOfRow, int[] rowOfSlot, int first, float[] acc,
+                                      float[] accW, int d, MemorySegment extra, long eo, long eStride) {
+        int slots = 0;
+        for (int i = 0, p = rowFirst; i < b; i++, p += rowStride) {
+            int r = rows[p];
+            int slot = slotOfRow[r];
+            boolean fresh = slot < 0;
+            if (fresh) {
+                slot = slots++;
+                slotOfRow[r] = slot;
+                rowOfSlot[first + slot] = r;
+            }
+            float g = grad[i];
+            int ao = (first + slot) * d;
+            long xo = eo + i * eStride;
+            for (int j = 0; j < d; j++) {
+                float x = v.getAtIndex(F, (long) r * d + j);
+                float gr = extra.getAtIndex(F, xo + j) + g * (sums[i * d + j] - x);
+                if (l2 != 0f) {
+                    gr = l2 * x + gr;
+                }
+                acc[ao + j] = fresh ? gr : gr + acc[ao + j];
+            }
+            accW[first + slot] = fresh ? g : g + accW[first + slot];
+        }
+        return slots;
+    }
 }

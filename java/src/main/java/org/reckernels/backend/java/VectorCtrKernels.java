@@ -1,6 +1,7 @@
 package org.reckernels.backend.java;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
@@ -245,6 +246,78 @@ final class VectorCtrKernels implements CtrKernels {
                     }
                     gr.intoArray(acc, ao + c, m);
                 }
+            }
+            accW[first + slot] = fresh ? g : g + accW[first + slot];
+        }
+        return slots;
+    }
+
+    @Override
+    public float fmGatherSumCopy(MemorySegment v, int[] rows, int first, int fields, int d, float[] s, int so,
+                                 MemorySegment pooled, long po) {
+        FloatVector total = FloatVector.zero(S);
+        for (int c = 0; c < d; c += L) {
+            FloatVector sum = FloatVector.zero(S);
+            FloatVector q = FloatVector.zero(S);
+            for (int f = 0; f < fields; f++) {
+                FloatVector x = load(v, (long) rows[first + f] * d, c, d);
+                store(x, pooled, po + (long) f * d, c, d);
+                sum = sum.add(x);
+                q = x.fma(x, q);
+            }
+            if (c + L <= d) {
+                sum.intoArray(s, so + c);
+            } else {
+                sum.intoArray(s, so + c, S.indexInRange(c, d));
+            }
+            total = total.add(sum.fma(sum, q.neg()));
+        }
+        return 0.5f * sumLanes(total);
+    }
+
+    @Override
+    public int fmAccumulateFieldExtra(MemorySegment v, int[] rows, int rowFirst, int rowStride, int b, float[] sums,
+                                      float[] grad, float l2, int[] slotOfRow, int[] rowOfSlot, int first, float[] acc,
+                                      float[] accW, int d, MemorySegment extra, long eo, long eStride) {
+        if (d < L) {
+            return NARROW.fmAccumulateFieldExtra(v, rows, rowFirst, rowStride, b, sums, grad, l2, slotOfRow, rowOfSlot,
+                    first, acc, accW, d, extra, eo, eStride);
+        }
+        int slots = 0;
+        for (int i = 0, p = rowFirst; i < b; i++, p += rowStride) {
+            int r = rows[p];
+            int slot = slotOfRow[r];
+            boolean fresh = slot < 0;
+            if (fresh) {
+                slot = slots++;
+                slotOfRow[r] = slot;
+                rowOfSlot[first + slot] = r;
+            }
+            float g = grad[i];
+            long vo = (long) r * d;
+            long xo = eo + i * eStride;
+            int so = i * d;
+            int ao = (first + slot) * d;
+            int c = 0;
+            for (; c + L <= d; c += L) {
+                FloatVector x = FloatVector.fromMemorySegment(S, v, (vo + c) * Float.BYTES, LE);
+                FloatVector gr = FloatVector.fromArray(S, sums, so + c).sub(x).mul(g)
+                        .add(FloatVector.fromMemorySegment(S, extra, (xo + c) * Float.BYTES, LE));
+                if (l2 != 0f) {
+                    gr = gr.add(x.mul(l2));
+                }
+                if (!fresh) {
+                    gr = gr.add(FloatVector.fromArray(S, acc, ao + c));
+                }
+                gr.intoArray(acc, ao + c);
+            }
+            for (; c < d; c++) { // the tail lane by lane: the same roundings as the lanes above
+                float x = v.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, vo + c);
+                float gr = (sums[so + c] - x) * g + extra.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, xo + c);
+                if (l2 != 0f) {
+                    gr = gr + x * l2;
+                }
+                acc[ao + c] = fresh ? gr : gr + acc[ao + c];
             }
             accW[first + slot] = fresh ? g : g + accW[first + slot];
         }
