@@ -145,6 +145,18 @@ public final class IvfPqIndex {
             coarse = new float[nlist];
             lut = new float[lutSize];
             probes = new int[nlist];
+            regMin = new float[nlist / VecMath.L];
+        }
+
+        final float[] regMin;
+        TopK regSel;
+
+        TopK regSel(int cap) {
+            if (regSel == null || regSel.capacity() != cap) {
+                regSel = new TopK(cap);
+            }
+            regSel.clear();
+            return regSel;
         }
 
         TopK best(int k) {
@@ -492,7 +504,7 @@ public final class IvfPqIndex {
         VecMath.dotsT(q, qo, d, centroidsT, 0, nlist, s.coarse, 0);
         float qn = metric == Metric.L2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
         TopK sel = nprobeHeap(s, sp.nprobe());
-        selectProbes(s.coarse, qn, sel);
+        selectProbes(s.coarse, qn, sel, s);
         int np = sel.size;
         int[] probeLists = s.probes;
         for (int i = 0; i < np; i++) {
@@ -532,30 +544,49 @@ public final class IvfPqIndex {
     /**
      * Turns the centroid dot products in {@code coarse} into coarse distances (in place:
      * {@code ||c||^2 - 2 q.c + ||q||^2} for L2, {@code -q.c} for inner product) and offers them to
-     * {@code sel}. Vectorised: a whole register of centroids is skipped when none of them beats the
-     * heap's threshold, which is most of them once the heap is full. The same pairs reach the heap
-     * as with one scalar test per centroid, so the selection is unchanged.
+     * {@code sel}. The nprobe-th smallest of the per-register minima is an upper bound on the
+     * nprobe-th smallest distance, so only registers (and entries) within that bound are offered:
+     * a few dozen heap offers instead of one test-and-offer per centroid. Every entry that can be
+     * among the nprobe best is still offered, so the selection (ties to the lower list) is unchanged.
      */
-    private void selectProbes(float[] coarse, float qn, TopK sel) {
+    private void selectProbes(float[] coarse, float qn, TopK sel, Scratch s) {
         boolean l2 = metric == Metric.L2;
-        int j = 0;
-        for (; j + VecMath.L <= nlist; j += VecMath.L) {
+        int nreg = nlist / VecMath.L;
+        float[] regMin = s.regMin;
+        // pass 1: distances, and the smallest of each register
+        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
             FloatVector c = FloatVector.fromArray(VecMath.S, coarse, j);
             FloatVector cd = l2 ? FloatVector.fromArray(VecMath.S, centroidNorms, j).sub(c.mul(2f)).add(qn) : c.neg();
             cd.intoArray(coarse, j);
-            if (cd.compare(VectorOperators.LE, sel.threshold()).anyTrue()) {
+            regMin[r] = cd.reduceLanes(VectorOperators.MIN);
+        }
+        for (int j = nreg * VecMath.L; j < nlist; j++) {
+            coarse[j] = l2 ? centroidNorms[j] - 2f * coarse[j] + qn : -coarse[j];
+        }
+        // the nprobe-th smallest register minimum bounds the nprobe-th smallest distance from above
+        float bound = Float.POSITIVE_INFINITY;
+        if (nreg >= sel.capacity()) {
+            TopK mins = s.regSel(sel.capacity());
+            for (int r = 0; r < nreg; r++) {
+                if (regMin[r] <= mins.threshold()) {
+                    mins.offer(r, regMin[r]);
+                }
+            }
+            bound = mins.threshold();
+        }
+        // pass 2: only registers holding a distance within the bound reach the heap
+        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
+            if (regMin[r] <= bound) {
                 for (int t = j; t < j + VecMath.L; t++) {
-                    if (coarse[t] <= sel.threshold()) {
+                    if (coarse[t] <= bound && coarse[t] <= sel.threshold()) {
                         sel.offer(t, coarse[t]);
                     }
                 }
             }
         }
-        for (; j < nlist; j++) {
-            float cd = l2 ? centroidNorms[j] - 2f * coarse[j] + qn : -coarse[j];
-            coarse[j] = cd;
-            if (cd <= sel.threshold()) {
-                sel.offer(j, cd);
+        for (int j = nreg * VecMath.L; j < nlist; j++) {
+            if (coarse[j] <= sel.threshold()) {
+                sel.offer(j, coarse[j]);
             }
         }
     }
