@@ -10,6 +10,8 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.reckernels.backend.AnnKernels;
 import org.reckernels.backend.Backend;
 
@@ -132,13 +134,37 @@ public final class IvfPqIndex {
     static final class Scratch {
         final float[] coarse;
         final float[] lut;
+        final int[] probes;
         TopK probesSel;
         TopK heap;
+        TopK best;
+        long[] locs = new long[0];
         FastScan.Work fast;
 
         Scratch(int nlist, int lutSize) {
             coarse = new float[nlist];
             lut = new float[lutSize];
+            probes = new int[nlist];
+            regMin = new float[nlist / VecMath.L];
+        }
+
+        final float[] regMin;
+        TopK regSel;
+
+        TopK regSel(int cap) {
+            if (regSel == null || regSel.capacity() != cap) {
+                regSel = new TopK(cap);
+            }
+            regSel.clear();
+            return regSel;
+        }
+
+        TopK best(int k) {
+            if (best == null || best.capacity() != k) {
+                best = new TopK(k);
+            }
+            best.clear();
+            return best;
         }
 
         TopK heap(int cap) {
@@ -477,18 +503,10 @@ public final class IvfPqIndex {
         // coarse: distances to all centroids (GEMV against the transposed centroids), nprobe best
         VecMath.dotsT(q, qo, d, centroidsT, 0, nlist, s.coarse, 0);
         float qn = metric == Metric.L2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
-        for (int j = 0; j < nlist; j++) {
-            float cd = metric == Metric.L2 ? centroidNorms[j] - 2f * s.coarse[j] + qn : -s.coarse[j];
-            s.coarse[j] = cd;
-        }
         TopK sel = nprobeHeap(s, sp.nprobe());
-        for (int j = 0; j < nlist; j++) {
-            if (s.coarse[j] <= sel.threshold()) {
-                sel.offer(j, s.coarse[j]);
-            }
-        }
+        selectProbes(s.coarse, qn, sel, s);
         int np = sel.size;
-        int[] probeLists = new int[np];
+        int[] probeLists = s.probes;
         for (int i = 0; i < np; i++) {
             probeLists[i] = (int) sel.ids[i];
         }
@@ -499,14 +517,14 @@ public final class IvfPqIndex {
             if (s.fast == null) {
                 s.fast = new FastScan.Work(m);
             }
-            FastScan.scan(this, q, qo, probeLists, s.coarse, s.lut, heap, rerank, s.fast);
+            FastScan.scan(this, q, qo, Arrays.copyOf(probeLists, np), s.coarse, s.lut, heap, rerank, s.fast);
         } else {
-            for (int li : probeLists) {
-                scanList(li, s.coarse[li], s.lut, heap, rerank);
+            for (int i = 0; i < np; i++) {
+                scanList(probeLists[i], s.coarse[probeLists[i]], s.lut, heap, rerank);
             }
         }
         if (rerank) {
-            rerankExact(q, qo, qn, heap, k, outIds, outDist, off);
+            rerankExact(q, qo, qn, heap, k, outIds, outDist, off, s);
         } else {
             heap.drainBestFirst(outIds, outDist, off, k);
         }
@@ -523,7 +541,61 @@ public final class IvfPqIndex {
         return s.probesSel;
     }
 
-    /** ADC scan of one list; {@code byLocation}: offer (list << 32 | row) instead of the user id (for re-rank). */
+    /**
+     * Turns the centroid dot products in {@code coarse} into coarse distances (in place:
+     * {@code ||c||^2 - 2 q.c + ||q||^2} for L2, {@code -q.c} for inner product) and offers them to
+     * {@code sel}. The nprobe-th smallest of the per-register minima is an upper bound on the
+     * nprobe-th smallest distance, so only registers (and entries) within that bound are offered:
+     * a few dozen heap offers instead of one test-and-offer per centroid. Every entry that can be
+     * among the nprobe best is still offered, so the selection (ties to the lower list) is unchanged.
+     */
+    private void selectProbes(float[] coarse, float qn, TopK sel, Scratch s) {
+        boolean l2 = metric == Metric.L2;
+        int nreg = nlist / VecMath.L;
+        float[] regMin = s.regMin;
+        // pass 1: distances, and the smallest of each register
+        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
+            FloatVector c = FloatVector.fromArray(VecMath.S, coarse, j);
+            FloatVector cd = l2 ? FloatVector.fromArray(VecMath.S, centroidNorms, j).sub(c.mul(2f)).add(qn) : c.neg();
+            cd.intoArray(coarse, j);
+            regMin[r] = cd.reduceLanes(VectorOperators.MIN);
+        }
+        for (int j = nreg * VecMath.L; j < nlist; j++) {
+            coarse[j] = l2 ? centroidNorms[j] - 2f * coarse[j] + qn : -coarse[j];
+        }
+        // the nprobe-th smallest register minimum bounds the nprobe-th smallest distance from above
+        float bound = Float.POSITIVE_INFINITY;
+        if (nreg >= sel.capacity()) {
+            TopK mins = s.regSel(sel.capacity());
+            for (int r = 0; r < nreg; r++) {
+                if (regMin[r] <= mins.threshold()) {
+                    mins.offer(r, regMin[r]);
+                }
+            }
+            bound = mins.threshold();
+        }
+        // pass 2: only registers holding a distance within the bound reach the heap
+        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
+            if (regMin[r] <= bound) {
+                for (int t = j; t < j + VecMath.L; t++) {
+                    if (coarse[t] <= bound && coarse[t] <= sel.threshold()) {
+                        sel.offer(t, coarse[t]);
+                    }
+                }
+            }
+        }
+        for (int j = nreg * VecMath.L; j < nlist; j++) {
+            if (coarse[j] <= sel.threshold()) {
+                sel.offer(j, coarse[j]);
+            }
+        }
+    }
+
+    /**
+     * ADC scan of one list; {@code byLocation}: offer (list << 32 | row) instead of the user id (for re-rank).
+     * Four vectors at a time, each summed in the same order as one at a time (so the distances are
+     * bit-identical), which gives the CPU four independent add chains instead of one.
+     */
     private void scanList(int li, float base, float[] lut, TopK heap, boolean byLocation) {
         InvList l = lists[li];
         int n = l.size;
@@ -532,7 +604,36 @@ public final class IvfPqIndex {
         long[] ids = l.ids;
         int ksub = pq.ksub;
         float thr = heap.threshold();
-        for (int i = 0, co = 0; i < n; i++, co += m) {
+        int i = 0;
+        for (int co = 0; i + 4 <= n; i += 4, co += 4 * m) {
+            float d0 = base + terms[i];
+            float d1 = base + terms[i + 1];
+            float d2 = base + terms[i + 2];
+            float d3 = base + terms[i + 3];
+            for (int s = 0, lo = 0, c = co; s < m; s++, lo += ksub, c++) {
+                d0 += lut[lo + (codes[c] & 0xFF)];
+                d1 += lut[lo + (codes[c + m] & 0xFF)];
+                d2 += lut[lo + (codes[c + 2 * m] & 0xFF)];
+                d3 += lut[lo + (codes[c + 3 * m] & 0xFF)];
+            }
+            if (d0 <= thr) {
+                heap.offer(byLocation ? ((long) li << 32) | i : ids[i], d0);
+                thr = heap.threshold();
+            }
+            if (d1 <= thr) {
+                heap.offer(byLocation ? ((long) li << 32) | (i + 1) : ids[i + 1], d1);
+                thr = heap.threshold();
+            }
+            if (d2 <= thr) {
+                heap.offer(byLocation ? ((long) li << 32) | (i + 2) : ids[i + 2], d2);
+                thr = heap.threshold();
+            }
+            if (d3 <= thr) {
+                heap.offer(byLocation ? ((long) li << 32) | (i + 3) : ids[i + 3], d3);
+                thr = heap.threshold();
+            }
+        }
+        for (int co = i * m; i < n; i++, co += m) {
             float dist = base + terms[i];
             for (int s = 0, lo = 0; s < m; s++, lo += ksub) {
                 dist += lut[lo + (codes[co + s] & 0xFF)];
@@ -545,11 +646,15 @@ public final class IvfPqIndex {
     }
 
     /** Re-scores the heap's candidates (locations) exactly and keeps the best k by user id. */
-    void rerankExact(float[] q, int qo, float qn, TopK cand, int k, long[] outIds, float[] outDist, int off) {
+    void rerankExact(float[] q, int qo, float qn, TopK cand, int k, long[] outIds, float[] outDist, int off, Scratch s) {
         int n = cand.size;
-        long[] locs = Arrays.copyOf(cand.ids, n);
+        if (s.locs.length < n) {
+            s.locs = new long[cand.capacity()];
+        }
+        long[] locs = s.locs;
+        System.arraycopy(cand.ids, 0, locs, 0, n);
         cand.clear();
-        TopK best = new TopK(k);
+        TopK best = s.best(k);
         for (int c = 0; c < n; c++) {
             InvList l = lists[(int) (locs[c] >>> 32)];
             int row = (int) locs[c];
