@@ -91,15 +91,7 @@ final class CudaAnnKernels implements AnnKernels {
 
     @Override
     public void download(Buffer longs, long[] out) {
-        DeviceArray a = array(longs, "download", Kind.INT64);
-        if (out.length > a.length()) {
-            throw new IllegalArgumentException("download: " + out.length + " elements from a buffer of " + a.length());
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(Math.max(1, (long) out.length * Long.BYTES), 8);
-            a.buffer().copyToHost(s.asSlice(0, (long) out.length * Long.BYTES));
-            MemorySegment.copy(s, ValueLayout.JAVA_LONG, 0, out, 0, out.length);
-        }
+        copyToHost(longs, Kind.INT64, ValueLayout.JAVA_LONG, out, out.length);
     }
 
     private DeviceArray array(Buffer b, String what, Kind kind) {
@@ -230,56 +222,50 @@ final class CudaAnnKernels implements AnnKernels {
 
     @Override
     public void upload(int[] values, Buffer into) {
-        DeviceArray a = array(into, "upload", Kind.INT32);
-        fits("upload", values.length, a);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(Math.max(1, (long) values.length * Integer.BYTES), 8);
-            MemorySegment.copy(values, 0, s, ValueLayout.JAVA_INT, 0, values.length);
-            a.buffer().copyFromHost(s.asSlice(0, (long) values.length * Integer.BYTES));
-        }
+        copyFromHost(values, values.length, ValueLayout.JAVA_INT, into, Kind.INT32);
     }
 
     @Override
     public void upload(double[] values, Buffer into) {
-        DeviceArray a = array(into, "upload", Kind.FLOAT64);
-        fits("upload", values.length, a);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(Math.max(1, (long) values.length * Double.BYTES), 8);
-            MemorySegment.copy(values, 0, s, ValueLayout.JAVA_DOUBLE, 0, values.length);
-            a.buffer().copyFromHost(s.asSlice(0, (long) values.length * Double.BYTES));
-        }
+        copyFromHost(values, values.length, ValueLayout.JAVA_DOUBLE, into, Kind.FLOAT64);
     }
 
     @Override
     public void download(Buffer ints, int[] out) {
-        DeviceArray a = array(ints, "download", Kind.INT32);
-        fits("download", out.length, a);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(Math.max(1, (long) out.length * Integer.BYTES), 8);
-            a.buffer().copyToHost(s.asSlice(0, (long) out.length * Integer.BYTES));
-            MemorySegment.copy(s, ValueLayout.JAVA_INT, 0, out, 0, out.length);
-        }
+        copyToHost(ints, Kind.INT32, ValueLayout.JAVA_INT, out, out.length);
     }
 
     @Override
     public void download(Buffer doubles, double[] out) {
-        DeviceArray a = array(doubles, "download", Kind.FLOAT64);
-        fits("download", out.length, a);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(Math.max(1, (long) out.length * Double.BYTES), 8);
-            a.buffer().copyToHost(s.asSlice(0, (long) out.length * Double.BYTES));
-            MemorySegment.copy(s, ValueLayout.JAVA_DOUBLE, 0, out, 0, out.length);
-        }
+        copyToHost(doubles, Kind.FLOAT64, ValueLayout.JAVA_DOUBLE, out, out.length);
     }
 
     @Override
     public void download(Buffer bytes, byte[] out) {
-        DeviceArray a = array(bytes, "download", Kind.UINT8);
-        fits("download", out.length, a);
+        copyToHost(bytes, Kind.UINT8, ValueLayout.JAVA_BYTE, out, out.length);
+    }
+
+    /** Host array -> device buffer of the given kind, through a staging segment (the driver copies from native memory). */
+    private void copyFromHost(Object values, int n, ValueLayout layout, Buffer into, Kind kind) {
+        DeviceArray a = array(into, "upload", kind);
+        fits("upload", n, a);
+        long bytes = n * layout.byteSize();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment s = arena.allocate(Math.max(1, out.length), 16);
-            a.buffer().copyToHost(s.asSlice(0, out.length));
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
+            MemorySegment s = arena.allocate(Math.max(1, bytes), 16);
+            MemorySegment.copy(values, 0, s, layout, 0, n);
+            a.buffer().copyFromHost(s.asSlice(0, bytes));
+        }
+    }
+
+    /** Device buffer of the given kind -> the first n elements of a host array. */
+    private void copyToHost(Buffer from, Kind kind, ValueLayout layout, Object out, int n) {
+        DeviceArray a = array(from, "download", kind);
+        fits("download", n, a);
+        long bytes = n * layout.byteSize();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment s = arena.allocate(Math.max(1, bytes), 16);
+            a.buffer().copyToHost(s.asSlice(0, bytes));
+            MemorySegment.copy(s, layout, 0, out, 0, n);
         }
     }
 
