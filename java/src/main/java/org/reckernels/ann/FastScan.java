@@ -1,35 +1,51 @@
 package org.reckernels.ann;
 
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * CPU "fast-scan" ADC for 4-bit PQ (FAISS PQ4 fast scan, Quick ADC): the 16-entry table of a
- * subspace is quantised to 8 bits and fits one 128-bit register, so one byte shuffle
- * ({@code ByteVector.selectFrom}, pshufb) looks up 16 vectors' codes at once.
+ * subspace is quantised to 8 bits and held in one register, so one byte shuffle
+ * ({@code ByteVector.selectFrom}: vpermb with AVX-512 VBMI, pshufb below) looks up as many
+ * vectors' codes as the register has bytes.
  *
- * <p>Layout: a list's vectors in blocks of 32; per block and subspace s, 16 bytes where byte b
- * holds the code of vector b in its low nibble and of vector b+16 in its high nibble
- * ({@code [block][s][16]}, M·16 bytes per block, 0.5 byte per code).
+ * <p>Layout: with {@code W} = byte lanes of the preferred species (64 with AVX-512, 32 with AVX2,
+ * 16 with SSE/NEON), a list's vectors in blocks of {@code 2W}; per block and subspace s, W bytes
+ * where byte b holds the code of vector b in its low nibble and of vector b+W in its high nibble
+ * ({@code [block][s][W]}, M·W bytes per block, 0.5 byte per code).
  *
- * <p>Tables: per probed list (L2) the exact sub-distances of the query's residual,
- * {@code T[s][j] = ||(q - c)_s - C_s[j]||^2}, so {@code sum_s T[s][code_s] = ||q - c - r||^2}
- * with no per-vector term; for inner product {@code T[s][j] = -<q_s, C_s[j]>} plus the list's
- * {@code -<q, c>}. Quantisation: {@code Q = round((T - min_s) * a)} with one scale
- * {@code a = 255 / max_s(max_s - min_s)}, so every entry is in [0, 255] and a sum of M ≤ 128 of
- * them fits a signed 16-bit lane. The shuffled bytes are reinterpreted as 16-bit lanes and split
- * into even/odd bytes (and, shift), giving four 8-lane accumulators per block of 32. A lane is
- * offered to the heap only when its quantised sum is within the heap's current threshold; the
- * offered distance is the dequantised estimate {@code base + sum_s min_s + sum / a}. Exact
- * re-ranking of the best candidates (the index's {@code rerank}) removes the quantisation error.
+ * <p>Tables: per probed list (L2) the sub-distances of the query's residual less its sub-norms,
+ * {@code T[s][j] = ||C_s[j]||^2 - 2 <(q - c)_s, C_s[j]>}, so that the list's coarse distance
+ * {@code ||q - c||^2} plus {@code sum_s T[s][code_s]} is {@code ||q - c - r||^2} with no per-vector
+ * term; for inner product {@code T[s][j] = -<q_s, C_s[j]>} (one table per query) plus the list's
+ * {@code -<q, c>}. Quantisation: {@code Q = round((T - min_s) * a)} with one
+ * scale {@code a = 255 / max_s(max_s - min_s)}, so every entry is in [0, 255] and a sum of
+ * M ≤ 128 of them fits a signed 16-bit lane. The looked-up bytes are reinterpreted as 16-bit
+ * lanes: {@code acc += x} and {@code accHigh += x >>> 8} per subspace, and at the end of the block
+ * the even vectors' sums are {@code acc - (accHigh << 8)} (exact modulo 2^16, and the true sum is
+ * below 2^15), the odd vectors' are {@code accHigh}. A lane is offered to the heap only when its
+ * quantised sum is within the heap's current threshold; the offered distance is the dequantised
+ * estimate {@code base + sum_s min_s + sum / a}. Exact re-ranking of the best candidates (the
+ * index's {@code rerank}) removes the quantisation error.
  */
 final class FastScan {
-    static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
-    static final VectorSpecies<Short> SH = ShortVector.SPECIES_128;
-    static final int BLOCK = 32;
+    static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Short> SH = ShortVector.SPECIES_PREFERRED;
+    /** Byte lanes of one code register. */
+    static final int W = B.length();
+    /** Vectors per block: low and high nibbles of one register. */
+    static final int BLOCK = 2 * W;
+    /** Entries of a 4-bit subspace table. */
+    static final int KSUB = 16;
+    private static final VectorSpecies<Float> F = VecMath.S;
+    private static final int FL = F.length();
+    /** Bytes as many as the float lanes, for narrowing a quantised table row; null below 8 lanes (no 32-bit shape). */
+    private static final VectorSpecies<Byte> FB = FL >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(FL * 8)) : null;
 
     private FastScan() {
     }
@@ -44,30 +60,44 @@ final class FastScan {
     /** Per-thread buffers. */
     static final class Work {
         final float[] lutF;
+        /** [m][W] quantised tables; entries 0..15 of each row are used, the rest stay 0. */
         final byte[] lutQ;
         final float[] mins;
+        /** The four accumulators of one block, when some lane passes the threshold. */
+        final short[] sums = new short[2 * W];
         float[] resid;
+        /** Offset and scale of the table now in {@link #lutQ}. */
+        float sumMin;
+        float scale;
 
         Work(int m) {
-            lutF = new float[m * 16];
-            lutQ = new byte[m * 16];
+            lutF = new float[m * KSUB];
+            lutQ = new byte[m * W];
             mins = new float[m];
         }
     }
 
     static Packed pack(byte[] codes, int n, int m) {
         int blocks = (n + BLOCK - 1) / BLOCK;
-        byte[] data = new byte[blocks * m * 16];
+        byte[] data = new byte[blocks * m * W];
         for (int i = 0; i < n; i++) {
             int b = i / BLOCK;
             int w = i % BLOCK;
             for (int s = 0; s < m; s++) {
-                int o = (b * m + s) * 16 + (w & 15);
+                int o = (b * m + s) * W + (w % W);
                 int code = codes[i * m + s] & 0x0F;
-                data[o] |= (byte) (w < 16 ? code : code << 4);
+                data[o] |= (byte) (w < W ? code : code << 4);
             }
         }
         return new Packed(n, m, data);
+    }
+
+    /** The code of row i, subspace s, read back from the packed layout (for tests and references). */
+    static int code(Packed p, int i, int s) {
+        int b = i / BLOCK;
+        int w = i % BLOCK;
+        int v = p.data()[(b * p.m() + s) * W + (w % W)] & 0xFF;
+        return w < W ? v & 0x0F : v >>> 4;
     }
 
     static Packed packed(IvfPqIndex index, IvfPqIndex.InvList l) {
@@ -82,74 +112,109 @@ final class FastScan {
     /**
      * Scans the probed lists for the query {@code q[qo..qo+d)} into {@code heap} (user ids, or
      * {@code list<<32 | row} locations when {@code byLocation}). {@code coarse[li]} is the list's
-     * coarse term (used for inner product); {@code globalLut} the query's M x 16 inner-product LUT.
+     * coarse distance ({@code ||q - c||^2}, or {@code -<q, c>}); {@code globalLut} the query's M x 16
+     * inner-product LUT.
      */
-    static void scan(IvfPqIndex index, float[] q, int qo, int[] probeLists, float[] coarse, float[] globalLut,
-                     TopK heap, boolean byLocation, Work w) {
+    static void scan(IvfPqIndex index, float[] q, int qo, int[] probeLists, int np, float[] coarse, float[] globalLut,
+                     TopKBuffer heap, boolean byLocation, Work w) {
         int m = index.m;
-        int d = index.d;
-        ProductQuantizer pq = index.pq;
         if (m > 128) {
             throw new IllegalArgumentException("fast scan supports M <= 128 (M=" + m + ")");
         }
         boolean l2 = index.metric == Metric.L2;
-        if (w.resid == null || w.resid.length != d) {
-            w.resid = new float[d];
+        if (!l2) { // one table for every list: only the list's base -<q, c> differs
+            quantize(globalLut, m, w);
         }
-        float[] lutF = w.lutF;
-        for (int li : probeLists) {
+        for (int i = 0; i < np; i++) {
+            int li = probeLists[i];
             IvfPqIndex.InvList list = index.lists[li];
             if (list.size == 0) {
                 continue;
             }
             Packed p = packed(index, list);
-            float base;
-            if (l2) { // T[s][j] = ||r_q,s||^2 - 2 <r_q,s, C_s[j]> + ||C_s[j]||^2 with r_q = q - c
-                float[] r = w.resid;
-                int co = li * d;
-                for (int t = 0; t < d; t++) {
-                    r[t] = q[qo + t] - index.centroids[co + t];
-                }
-                pq.lut(r, 0, -2f, lutF);
-                int dsub = pq.dsub;
-                for (int s = 0; s < m; s++) {
-                    float rn = VecMath.dot(r, s * dsub, r, s * dsub, dsub);
-                    for (int j = 0; j < 16; j++) {
-                        lutF[s * 16 + j] += rn + pq.norms[s * 16 + j];
-                    }
-                }
-                base = 0f;
-            } else {
-                System.arraycopy(globalLut, 0, lutF, 0, m * 16);
-                base = coarse[li];
+            if (l2) {
+                residualTable(index, q, qo, li, w);
+                quantize(w.lutF, m, w);
             }
-            // quantise: Q = round((T - min_s) * a), a = 255 / max_s span_s
-            float span = 0f;
-            float sumMin = 0f;
-            for (int s = 0; s < m; s++) {
-                float mn = Float.POSITIVE_INFINITY;
-                float mx = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < 16; j++) {
-                    float v = lutF[s * 16 + j];
-                    mn = Math.min(mn, v);
-                    mx = Math.max(mx, v);
-                }
-                w.mins[s] = mn;
-                sumMin += mn;
-                span = Math.max(span, mx - mn);
-            }
-            float a = span > 0f ? 255f / span : 0f;
-            for (int s = 0; s < m; s++) {
-                float mn = w.mins[s];
-                for (int j = 0; j < 16; j++) {
-                    int v = Math.round((lutF[s * 16 + j] - mn) * a);
-                    w.lutQ[s * 16 + j] = (byte) Math.min(255, Math.max(0, v));
-                }
-            }
-            float offset = base + sumMin;
-            float inv = a > 0f ? 1f / a : 0f;
-            scanBlocks(p, w.lutQ, m, offset, a, inv, list, li, heap, byLocation);
+            scanBlocks(p, w, m, coarse[li] + w.sumMin, list, li, heap, byLocation);
         }
+    }
+
+    /**
+     * {@code w.lutF[s][j] = ||C_s[j]||^2 - 2 <r_s, C_s[j]>} with r = q - c_li: the residual's
+     * sub-distances {@code ||r_s - C_s[j]||^2} less {@code ||r_s||^2}, whose sum over s is the list's
+     * coarse distance {@code ||q - c||^2}, which the caller adds as the list's base.
+     */
+    static void residualTable(IvfPqIndex index, float[] q, int qo, int li, Work w) {
+        int d = index.d;
+        ProductQuantizer pq = index.pq;
+        int dsub = pq.dsub;
+        if (w.resid == null || w.resid.length != d) {
+            w.resid = new float[d];
+        }
+        float[] r = w.resid;
+        float[] c = index.centroids;
+        int co = li * d;
+        int t0 = 0;
+        for (; t0 + FL <= d; t0 += FL) {
+            FloatVector.fromArray(F, q, qo + t0).sub(FloatVector.fromArray(F, c, co + t0)).intoArray(r, t0);
+        }
+        for (; t0 < d; t0++) {
+            r[t0] = q[qo + t0] - c[co + t0];
+        }
+        float[] cbT = pq.codebooksT; // [m][dsub][16]
+        float[] norms = pq.norms;
+        float[] out = w.lutF;
+        for (int s = 0; s < index.m; s++) {
+            for (int j = 0; j < KSUB; j += FL) {
+                FloatVector v = FloatVector.fromArray(F, norms, s * KSUB + j);
+                for (int t = 0, cb = s * KSUB * dsub + j; t < dsub; t++, cb += KSUB) {
+                    v = FloatVector.fromArray(F, cbT, cb).fma(FloatVector.broadcast(F, -2f * r[s * dsub + t]), v);
+                }
+                v.intoArray(out, s * KSUB + j);
+            }
+        }
+    }
+
+    /**
+     * Quantises the float tables {@code t} ([m][16]) into {@code w.lutQ}, setting {@code w.sumMin}
+     * (the sum of the per-subspace minima) and {@code w.scale} (a).
+     */
+    static void quantize(float[] t, int m, Work w) {
+        float span = 0f;
+        float sumMin = 0f;
+        for (int s = 0; s < m; s++) {
+            FloatVector mn = FloatVector.fromArray(F, t, s * KSUB);
+            FloatVector mx = mn;
+            for (int j = FL; j < KSUB; j += FL) {
+                FloatVector v = FloatVector.fromArray(F, t, s * KSUB + j);
+                mn = mn.min(v);
+                mx = mx.max(v);
+            }
+            float lo = mn.reduceLanes(VectorOperators.MIN);
+            w.mins[s] = lo;
+            sumMin += lo;
+            span = Math.max(span, mx.reduceLanes(VectorOperators.MAX) - lo);
+        }
+        float a = span > 0f ? 255f / span : 0f;
+        byte[] out = w.lutQ;
+        for (int s = 0; s < m; s++) {
+            float mn = w.mins[s];
+            int j = 0;
+            if (FB != null) { // round half up (the values are >= 0), clamp, narrow to bytes: FL entries at a time
+                for (; j < KSUB; j += FL) {
+                    ((IntVector) FloatVector.fromArray(F, t, s * KSUB + j).sub(mn).mul(a).add(0.5f)
+                            .convert(VectorOperators.F2I, 0)).min(255).castShape(FB, 0).reinterpretAsBytes()
+                            .intoArray(out, s * W + j);
+                }
+            }
+            for (; j < KSUB; j++) {
+                int v = (int) ((t[s * KSUB + j] - mn) * a + 0.5f);
+                out[s * W + j] = (byte) Math.min(255, v);
+            }
+        }
+        w.sumMin = sumMin;
+        w.scale = a;
     }
 
     private static short quantThreshold(float thr, float offset, float a) {
@@ -163,67 +228,76 @@ final class FastScan {
         return t >= Short.MAX_VALUE ? Short.MAX_VALUE : (short) t; // floor: sum <= t  <=>  sum <= floor(t)
     }
 
-    private static void scanBlocks(Packed p, byte[] lutQ, int m, float offset, float a, float inv,
-                                   IvfPqIndex.InvList list, int li, TopK heap, boolean byLocation) {
+    private static void scanBlocks(Packed p, Work w, int m, float offset, IvfPqIndex.InvList list, int li, TopKBuffer heap,
+                                   boolean byLocation) {
         byte[] data = p.data();
+        byte[] lutQ = w.lutQ;
+        float a = w.scale;
         int n = p.n();
         int blocks = (n + BLOCK - 1) / BLOCK;
         short thrQ = quantThreshold(heap.threshold(), offset, a);
         if (thrQ < 0) {
             return;
         }
-        ShortVector lowByte = ShortVector.broadcast(SH, (short) 0xFF);
-        for (int b = 0; b < blocks; b++) {
-            ShortVector a0 = ShortVector.zero(SH); // vectors 0,2,..,14
-            ShortVector a1 = ShortVector.zero(SH); // vectors 1,3,..,15
-            ShortVector a2 = ShortVector.zero(SH); // vectors 16,18,..,30
-            ShortVector a3 = ShortVector.zero(SH); // vectors 17,19,..,31
-            int o = b * m * 16;
-            for (int s = 0; s < m; s++, o += 16) {
+        for (int b = 0, o = 0; b < blocks; b++) {
+            ShortVector lo = ShortVector.zero(SH); // low nibbles: even vectors' sums mixed with odd ones' << 8
+            ShortVector loHigh = lo;               // low nibbles: odd vectors' sums (bytes >>> 8)
+            ShortVector hi = lo;                   // high nibbles, likewise
+            ShortVector hiHigh = lo;
+            for (int s = 0; s < m; s++, o += W) {
                 ByteVector codes = ByteVector.fromArray(B, data, o);
-                ByteVector lut = ByteVector.fromArray(B, lutQ, s * 16);
-                ByteVector lo = codes.and((byte) 0x0F);
-                ByteVector hi = codes.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
-                ShortVector rl = lo.selectFrom(lut).reinterpretAsShorts();
-                ShortVector rh = hi.selectFrom(lut).reinterpretAsShorts();
-                a0 = a0.add(rl.and(lowByte));
-                a1 = a1.add(rl.lanewise(VectorOperators.LSHR, 8));
-                a2 = a2.add(rh.and(lowByte));
-                a3 = a3.add(rh.lanewise(VectorOperators.LSHR, 8));
+                ByteVector lut = ByteVector.fromArray(B, lutQ, s * W);
+                // nibble split on 16-bit lanes: x86 has no byte shift
+                ByteVector cl = codes.and((byte) 0x0F);
+                ByteVector ch = codes.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                        .and((byte) 0x0F);
+                ShortVector rl = cl.selectFrom(lut).reinterpretAsShorts();
+                ShortVector rh = ch.selectFrom(lut).reinterpretAsShorts();
+                lo = lo.add(rl);
+                loHigh = loHigh.add(rl.lanewise(VectorOperators.LSHR, 8));
+                hi = hi.add(rh);
+                hiHigh = hiHigh.add(rh.lanewise(VectorOperators.LSHR, 8));
             }
-            int start = b * BLOCK;
-            VectorMask<Short> m0 = a0.compare(VectorOperators.LE, thrQ);
-            VectorMask<Short> m1 = a1.compare(VectorOperators.LE, thrQ);
-            VectorMask<Short> m2 = a2.compare(VectorOperators.LE, thrQ);
-            VectorMask<Short> m3 = a3.compare(VectorOperators.LE, thrQ);
-            if (!(m0.anyTrue() || m1.anyTrue() || m2.anyTrue() || m3.anyTrue())) {
+            ShortVector loEven = lo.sub(loHigh.lanewise(VectorOperators.LSHL, 8));
+            ShortVector hiEven = hi.sub(hiHigh.lanewise(VectorOperators.LSHL, 8));
+            long b0 = loEven.compare(VectorOperators.LE, thrQ).toLong();
+            long b1 = loHigh.compare(VectorOperators.LE, thrQ).toLong();
+            long b2 = hiEven.compare(VectorOperators.LE, thrQ).toLong();
+            long b3 = hiHigh.compare(VectorOperators.LE, thrQ).toLong();
+            if ((b0 | b1 | b2 | b3) == 0) {
                 continue;
             }
-            thrQ = offerLanes(a0, m0.toLong(), start, 0, n, offset, inv, a, list, li, heap, byLocation, thrQ);
-            thrQ = offerLanes(a1, m1.toLong(), start, 1, n, offset, inv, a, list, li, heap, byLocation, thrQ);
-            thrQ = offerLanes(a2, m2.toLong(), start, 16, n, offset, inv, a, list, li, heap, byLocation, thrQ);
-            thrQ = offerLanes(a3, m3.toLong(), start, 17, n, offset, inv, a, list, li, heap, byLocation, thrQ);
+            // rare path: the sums go through memory, so no vector is passed to (and boxed for) a call
+            short[] sums = w.sums;
+            int h = W / 2;
+            loEven.intoArray(sums, 0);
+            loHigh.intoArray(sums, h);
+            hiEven.intoArray(sums, 2 * h);
+            hiHigh.intoArray(sums, 3 * h);
+            int start = b * BLOCK;
+            thrQ = offerLanes(sums, 0, b0, start, n, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, h, b1, start + 1, n, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, 2 * h, b2, start + W, n, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, 3 * h, b3, start + W + 1, n, offset, list, li, heap, byLocation, thrQ, a);
             if (thrQ < 0) {
                 return;
             }
         }
     }
 
-    private static short offerLanes(ShortVector acc, long bits, int start, int first, int n, float offset, float inv,
-                                    float a, IvfPqIndex.InvList list, int li, TopK heap, boolean byLocation, short thrQ) {
+    /** Offers the lanes set in {@code bits} of the sums at {@code sums[at..]}; lane i is row {@code first + 2i}. */
+    private static short offerLanes(short[] sums, int at, long bits, int first, int n, float offset,
+                                    IvfPqIndex.InvList list, int li, TopKBuffer heap, boolean byLocation, short thrQ, float a) {
+        float inv = a > 0f ? 1f / a : 0f;
         while (bits != 0) {
             int lane = Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
-            int row = start + first + 2 * lane;
-            if (row >= n) {
+            int row = first + 2 * lane;
+            short sum = sums[at + lane];
+            if (row >= n || sum > thrQ) {
                 continue;
             }
-            short sum = acc.lane(lane);
-            if (sum > thrQ) {
-                continue;
-            }
-            float est = offset + sum * inv;
-            heap.offer(byLocation ? ((long) li << 32) | row : list.ids[row], est);
+            heap.offer(byLocation ? ((long) li << 32) | row : list.ids[row], offset + sum * inv);
             thrQ = quantThreshold(heap.threshold(), offset, a);
         }
         return thrQ;

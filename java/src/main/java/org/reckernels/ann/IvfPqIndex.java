@@ -28,10 +28,10 @@ import org.reckernels.backend.Backend;
  *                  - 2 &lt;q, r&gt;               (= sum over subspaces of a per-query LUT, M x ksub)</pre>
  * so one LUT per query serves every list. For inner product, {@code -<q, c + r> = -<q, c> - sum LUT}
  * and no per-vector term is needed. The {@code nprobe} lists nearest the query are scanned by
- * asymmetric distance computation (ADC) into a bounded heap; with {@code rerank > 0} the best
+ * asymmetric distance computation (ADC) into a bounded {@link TopKBuffer}; with {@code rerank > 0} the best
  * {@code rerank} candidates are re-scored exactly against the stored raw vectors
  * ({@link Params#storeVectors}) and the best k returned. With 4-bit PQ the lists also keep a
- * {@link FastScan} layout (codes packed two per byte in blocks of 32 vectors, scored with 8-bit
+ * {@link FastScan} layout (codes packed two per byte in blocks of two vector registers, scored with 8-bit
  * quantised LUTs held in vector registers).
  *
  * <p>Threads: any number of concurrent {@link #search} calls (read lock); {@link #add} and
@@ -104,7 +104,8 @@ public final class IvfPqIndex {
     final Metric metric;
     final boolean storeVectors;
     final float[] centroids;
-    final float[] centroidsT;
+    /** The centroids laid out for {@link VecMath#dotsBlocked} (the coarse step of a search). */
+    final float[] centroidsBlocked;
     final float[] centroidNorms;
     final ProductQuantizer pq;
     final InvList[] lists;
@@ -120,7 +121,7 @@ public final class IvfPqIndex {
         this.metric = metric;
         this.storeVectors = storeVectors;
         this.centroids = centroids;
-        this.centroidsT = VecMath.transpose(centroids, nlist, d);
+        this.centroidsBlocked = VecMath.blockTranspose(centroids, nlist, d);
         this.centroidNorms = VecMath.norms(centroids, nlist, d);
         this.pq = pq;
         this.lists = new InvList[nlist];
@@ -136,10 +137,12 @@ public final class IvfPqIndex {
         final float[] lut;
         final int[] probes;
         TopK probesSel;
-        TopK heap;
+        TopKBuffer heap;
         TopK best;
         long[] locs = new long[0];
         FastScan.Work fast;
+        /** Sink of the re-rank's cache-line touches. */
+        float touched;
 
         Scratch(int nlist, int lutSize) {
             coarse = new float[nlist];
@@ -167,9 +170,9 @@ public final class IvfPqIndex {
             return best;
         }
 
-        TopK heap(int cap) {
+        TopKBuffer heap(int cap) {
             if (heap == null || heap.capacity() != cap) {
-                heap = new TopK(cap);
+                heap = new TopKBuffer(cap);
             }
             heap.clear();
             return heap;
@@ -500,8 +503,8 @@ public final class IvfPqIndex {
         }
         Scratch s = scratch.get();
         int k = sp.k();
-        // coarse: distances to all centroids (GEMV against the transposed centroids), nprobe best
-        VecMath.dotsT(q, qo, d, centroidsT, 0, nlist, s.coarse, 0);
+        // coarse: distances to all centroids (GEMV against the block-transposed centroids), nprobe best
+        VecMath.dotsBlocked(q, qo, d, centroidsBlocked, nlist, s.coarse, 0);
         float qn = metric == Metric.L2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
         TopK sel = nprobeHeap(s, sp.nprobe());
         selectProbes(s.coarse, qn, sel, s);
@@ -512,12 +515,12 @@ public final class IvfPqIndex {
         }
         pq.lut(q, qo, metric == Metric.L2 ? -2f : -1f, s.lut);
         boolean rerank = sp.rerank() > 0;
-        TopK heap = s.heap(rerank ? Math.max(sp.rerank(), k) : k);
+        TopKBuffer heap = s.heap(rerank ? Math.max(sp.rerank(), k) : k);
         if (sp.fastScan()) {
             if (s.fast == null) {
                 s.fast = new FastScan.Work(m);
             }
-            FastScan.scan(this, q, qo, Arrays.copyOf(probeLists, np), s.coarse, s.lut, heap, rerank, s.fast);
+            FastScan.scan(this, q, qo, probeLists, np, s.coarse, s.lut, heap, rerank, s.fast);
         } else {
             for (int i = 0; i < np; i++) {
                 scanList(probeLists[i], s.coarse[probeLists[i]], s.lut, heap, rerank);
@@ -596,7 +599,7 @@ public final class IvfPqIndex {
      * Four vectors at a time, each summed in the same order as one at a time (so the distances are
      * bit-identical), which gives the CPU four independent add chains instead of one.
      */
-    private void scanList(int li, float base, float[] lut, TopK heap, boolean byLocation) {
+    private void scanList(int li, float base, float[] lut, TopKBuffer heap, boolean byLocation) {
         InvList l = lists[li];
         int n = l.size;
         byte[] codes = l.codes;
@@ -646,15 +649,28 @@ public final class IvfPqIndex {
     }
 
     /** Re-scores the heap's candidates (locations) exactly and keeps the best k by user id. */
-    void rerankExact(float[] q, int qo, float qn, TopK cand, int k, long[] outIds, float[] outDist, int off, Scratch s) {
-        int n = cand.size;
+    void rerankExact(float[] q, int qo, float qn, TopKBuffer cand, int k, long[] outIds, float[] outDist, int off, Scratch s) {
+        int n = cand.finish();
         if (s.locs.length < n) {
             s.locs = new long[cand.capacity()];
         }
         long[] locs = s.locs;
-        System.arraycopy(cand.ids, 0, locs, 0, n);
+        for (int c = 0; c < n; c++) {
+            locs[c] = cand.id(c);
+        }
         cand.clear();
         TopK best = s.best(k);
+        // touch every cache line of every candidate first: independent loads, so their misses overlap
+        // instead of being taken one candidate at a time inside the distance loop
+        float touched = 0f;
+        for (int c = 0; c < n; c++) {
+            float[] v = lists[(int) (locs[c] >>> 32)].vectors;
+            int at = (int) locs[c] * d;
+            for (int t = 0; t < d; t += 16) {
+                touched += v[at + t];
+            }
+        }
+        s.touched = touched; // kept, so the loads are not dropped
         for (int c = 0; c < n; c++) {
             InvList l = lists[(int) (locs[c] >>> 32)];
             int row = (int) locs[c];

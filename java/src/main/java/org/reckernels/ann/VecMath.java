@@ -107,6 +107,42 @@ final class VecMath {
         return t;
     }
 
+    /** Columns per block of {@link #blockTranspose}: the eight registers of {@link #dotsT}'s widest loop. */
+    static final int COLUMN_BLOCK = 8 * L;
+
+    /**
+     * {@code c} (k x d, row-major) laid out for {@link #dotsBlocked}: each full block of
+     * {@link #COLUMN_BLOCK} rows of c transposed on its own ({@code [d][COLUMN_BLOCK]}, contiguous),
+     * then the remaining {@code k % COLUMN_BLOCK} rows transposed ({@code [d][rest]}). A block's
+     * columns are then one sequential stream instead of d strided rows of the whole transpose.
+     */
+    static float[] blockTranspose(float[] c, int k, int d) {
+        float[] out = new float[k * d];
+        int full = k / COLUMN_BLOCK * COLUMN_BLOCK;
+        for (int j = 0; j < k; j++) {
+            int width = j < full ? COLUMN_BLOCK : k - full;
+            int start = j < full ? j / COLUMN_BLOCK * COLUMN_BLOCK : full;
+            for (int t = 0; t < d; t++) {
+                out[start * d + t * width + (j - start)] = c[j * d + t];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code out[oo + j] = <x, c_j>} for the k rows of c laid out by {@link #blockTranspose}: the
+     * same sums in the same order as {@link #dotsT} over the plain transpose, so bit-identical.
+     */
+    static void dotsBlocked(float[] x, int xo, int d, float[] cB, int k, float[] out, int oo) {
+        int full = k / COLUMN_BLOCK * COLUMN_BLOCK;
+        for (int j = 0; j < full; j += COLUMN_BLOCK) {
+            dotsT(x, xo, d, cB, j * d, COLUMN_BLOCK, out, oo + j);
+        }
+        if (full < k) {
+            dotsT(x, xo, d, cB, full * d, k - full, out, oo + full);
+        }
+    }
+
     /**
      * {@code out[j] = sum_t x[xo + t] * cT[cto + t*k + j]} for j in [0, k): one row against k
      * columns, vectorised across the columns (register-blocked by four vectors), so that short

@@ -19,7 +19,7 @@ class IvfPqSearchPathTest {
         int d = ix.d;
         int nlist = ix.nlist;
         float[] coarse = new float[nlist];
-        VecMath.dotsT(q, qo, d, ix.centroidsT, 0, nlist, coarse, 0);
+        VecMath.dotsT(q, qo, d, VecMath.transpose(ix.centroids, nlist, d), 0, nlist, coarse, 0);
         boolean l2 = ix.metric == Metric.L2;
         float qn = l2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
         TopK sel = new TopK(sp.nprobe());
