@@ -264,6 +264,13 @@ final class FastScan {
             long b1 = loHigh.compare(VectorOperators.LE, thrQ).toLong();
             long b2 = hiEven.compare(VectorOperators.LE, thrQ).toLong();
             long b3 = hiHigh.compare(VectorOperators.LE, thrQ).toLong();
+            int start = b * BLOCK;
+            if (start + BLOCK > n) { // the padding rows of the last block hold code 0: never offer them
+                b0 &= rowsBelow(n - start);
+                b1 &= rowsBelow(n - start - 1);
+                b2 &= rowsBelow(n - start - W);
+                b3 &= rowsBelow(n - start - W - 1);
+            }
             if ((b0 | b1 | b2 | b3) == 0) {
                 continue;
             }
@@ -274,19 +281,24 @@ final class FastScan {
             loHigh.intoArray(sums, h);
             hiEven.intoArray(sums, 2 * h);
             hiHigh.intoArray(sums, 3 * h);
-            int start = b * BLOCK;
-            thrQ = offerLanes(sums, 0, b0, start, n, offset, list, li, heap, byLocation, thrQ, a);
-            thrQ = offerLanes(sums, h, b1, start + 1, n, offset, list, li, heap, byLocation, thrQ, a);
-            thrQ = offerLanes(sums, 2 * h, b2, start + W, n, offset, list, li, heap, byLocation, thrQ, a);
-            thrQ = offerLanes(sums, 3 * h, b3, start + W + 1, n, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, 0, b0, start, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, h, b1, start + 1, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, 2 * h, b2, start + W, offset, list, li, heap, byLocation, thrQ, a);
+            thrQ = offerLanes(sums, 3 * h, b3, start + W + 1, offset, list, li, heap, byLocation, thrQ, a);
             if (thrQ < 0) {
                 return;
             }
         }
     }
 
+    /** Lane bits of the accumulator whose lane i is row {@code first + 2i}, for the rows below n: {@code rest = n - first}. */
+    private static long rowsBelow(int rest) {
+        int lanes = rest <= 0 ? 0 : (rest + 1) / 2;
+        return lanes >= 64 ? -1L : (1L << lanes) - 1;
+    }
+
     /** Offers the lanes set in {@code bits} of the sums at {@code sums[at..]}; lane i is row {@code first + 2i}. */
-    private static short offerLanes(short[] sums, int at, long bits, int first, int n, float offset,
+    private static short offerLanes(short[] sums, int at, long bits, int first, float offset,
                                     IvfPqIndex.InvList list, int li, TopKBuffer heap, boolean byLocation, short thrQ, float a) {
         float inv = a > 0f ? 1f / a : 0f;
         while (bits != 0) {
@@ -294,7 +306,7 @@ final class FastScan {
             bits &= bits - 1;
             int row = first + 2 * lane;
             short sum = sums[at + lane];
-            if (row >= n || sum > thrQ) {
+            if (sum > thrQ) {
                 continue;
             }
             heap.offer(byLocation ? ((long) li << 32) | row : list.ids[row], offset + sum * inv);

@@ -135,10 +135,16 @@ public final class IvfPqIndex {
     static final class Scratch {
         final float[] coarse;
         final float[] lut;
+        /** The probed lists, nearest first, and their coarse distances. */
         final int[] probes;
-        TopK probesSel;
+        final float[] regMin;
+        /** Scratch copy of {@link #regMin} for the selection of the bound. */
+        final float[] regMinWork;
+        TopKBuffer probesSel;
+        long[] probeIds = new long[0];
+        float[] probeDist = new float[0];
         TopKBuffer heap;
-        TopK best;
+        TopKBuffer best;
         long[] locs = new long[0];
         FastScan.Work fast;
         /** Sink of the re-rank's cache-line touches. */
@@ -149,22 +155,22 @@ public final class IvfPqIndex {
             lut = new float[lutSize];
             probes = new int[nlist];
             regMin = new float[nlist / VecMath.L];
+            regMinWork = new float[nlist / VecMath.L];
         }
 
-        final float[] regMin;
-        TopK regSel;
-
-        TopK regSel(int cap) {
-            if (regSel == null || regSel.capacity() != cap) {
-                regSel = new TopK(cap);
+        TopKBuffer probesSel(int nprobe) {
+            if (probesSel == null || probesSel.capacity() != nprobe) {
+                probesSel = new TopKBuffer(nprobe);
+                probeIds = new long[nprobe];
+                probeDist = new float[nprobe];
             }
-            regSel.clear();
-            return regSel;
+            probesSel.clear();
+            return probesSel;
         }
 
-        TopK best(int k) {
+        TopKBuffer best(int k) {
             if (best == null || best.capacity() != k) {
-                best = new TopK(k);
+                best = new TopKBuffer(k);
             }
             best.clear();
             return best;
@@ -506,13 +512,8 @@ public final class IvfPqIndex {
         // coarse: distances to all centroids (GEMV against the block-transposed centroids), nprobe best
         VecMath.dotsBlocked(q, qo, d, centroidsBlocked, nlist, s.coarse, 0);
         float qn = metric == Metric.L2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
-        TopK sel = nprobeHeap(s, sp.nprobe());
-        selectProbes(s.coarse, qn, sel, s);
-        int np = sel.size;
+        int np = selectProbes(s.coarse, qn, sp.nprobe(), s);
         int[] probeLists = s.probes;
-        for (int i = 0; i < np; i++) {
-            probeLists[i] = (int) sel.ids[i];
-        }
         pq.lut(q, qo, metric == Metric.L2 ? -2f : -1f, s.lut);
         boolean rerank = sp.rerank() > 0;
         TopKBuffer heap = s.heap(rerank ? Math.max(sp.rerank(), k) : k);
@@ -536,23 +537,15 @@ public final class IvfPqIndex {
         }
     }
 
-    private TopK nprobeHeap(Scratch s, int nprobe) {
-        if (s.probesSel == null || s.probesSel.capacity() != nprobe) {
-            s.probesSel = new TopK(nprobe);
-        }
-        s.probesSel.clear();
-        return s.probesSel;
-    }
-
     /**
      * Turns the centroid dot products in {@code coarse} into coarse distances (in place:
-     * {@code ||c||^2 - 2 q.c + ||q||^2} for L2, {@code -q.c} for inner product) and offers them to
-     * {@code sel}. The nprobe-th smallest of the per-register minima is an upper bound on the
-     * nprobe-th smallest distance, so only registers (and entries) within that bound are offered:
-     * a few dozen heap offers instead of one test-and-offer per centroid. Every entry that can be
-     * among the nprobe best is still offered, so the selection (ties to the lower list) is unchanged.
+     * {@code ||c||^2 - 2 q.c + ||q||^2} for L2, {@code -q.c} for inner product) and writes the
+     * nprobe nearest lists to {@code s.probes}, nearest first (ties to the lower list); returns how
+     * many. The nprobe-th smallest of the per-register minima is an upper bound on the nprobe-th
+     * smallest distance, so only entries within that bound are offered: a few dozen offers
+     * instead of one test-and-offer per centroid, and the selection is unchanged.
      */
-    private void selectProbes(float[] coarse, float qn, TopK sel, Scratch s) {
+    private int selectProbes(float[] coarse, float qn, int nprobe, Scratch s) {
         boolean l2 = metric == Metric.L2;
         int nreg = nlist / VecMath.L;
         float[] regMin = s.regMin;
@@ -568,30 +561,64 @@ public final class IvfPqIndex {
         }
         // the nprobe-th smallest register minimum bounds the nprobe-th smallest distance from above
         float bound = Float.POSITIVE_INFINITY;
-        if (nreg >= sel.capacity()) {
-            TopK mins = s.regSel(sel.capacity());
-            for (int r = 0; r < nreg; r++) {
-                if (regMin[r] <= mins.threshold()) {
-                    mins.offer(r, regMin[r]);
-                }
-            }
-            bound = mins.threshold();
+        if (nreg >= nprobe) {
+            System.arraycopy(regMin, 0, s.regMinWork, 0, nreg);
+            bound = kthSmallest(s.regMinWork, nreg, nprobe - 1);
         }
-        // pass 2: only registers holding a distance within the bound reach the heap
+        // pass 2: only registers holding a distance within the bound reach the selection
+        TopKBuffer sel = s.probesSel(nprobe);
         for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
             if (regMin[r] <= bound) {
                 for (int t = j; t < j + VecMath.L; t++) {
-                    if (coarse[t] <= bound && coarse[t] <= sel.threshold()) {
+                    if (coarse[t] <= bound) {
                         sel.offer(t, coarse[t]);
                     }
                 }
             }
         }
         for (int j = nreg * VecMath.L; j < nlist; j++) {
-            if (coarse[j] <= sel.threshold()) {
-                sel.offer(j, coarse[j]);
+            sel.offer(j, coarse[j]);
+        }
+        // nearest first, so that the scan's bar tightens early
+        int np = sel.drainBestFirst(s.probeIds, s.probeDist, 0, nprobe);
+        for (int i = 0; i < np; i++) {
+            s.probes[i] = (int) s.probeIds[i];
+        }
+        return np;
+    }
+
+    /** The k-th smallest (0-based) of {@code a[0..n)} by quickselect; reorders {@code a}. */
+    static float kthSmallest(float[] a, int n, int k) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            float pivot = a[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    float t = a[i];
+                    a[i] = a[j];
+                    a[j] = t;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
             }
         }
+        return a[k];
     }
 
     /**
@@ -659,7 +686,7 @@ public final class IvfPqIndex {
             locs[c] = cand.id(c);
         }
         cand.clear();
-        TopK best = s.best(k);
+        TopKBuffer best = s.best(k);
         // touch every cache line of every candidate first: independent loads, so their misses overlap
         // instead of being taken one candidate at a time inside the distance loop
         float touched = 0f;

@@ -136,11 +136,46 @@ final class VecMath {
     static void dotsBlocked(float[] x, int xo, int d, float[] cB, int k, float[] out, int oo) {
         int full = k / COLUMN_BLOCK * COLUMN_BLOCK;
         for (int j = 0; j < full; j += COLUMN_BLOCK) {
-            dotsT(x, xo, d, cB, j * d, COLUMN_BLOCK, out, oo + j);
+            dotsBlock(x, xo, d, cB, j * d, out, oo + j);
         }
         if (full < k) {
             dotsT(x, xo, d, cB, full * d, k - full, out, oo + full);
         }
+    }
+
+    /**
+     * One {@link #COLUMN_BLOCK}-wide block ({@code [d][COLUMN_BLOCK]} at {@code cB[cbo..]}): the
+     * eight-register loop of {@link #dotsT} on its own, a method small enough for the JIT to
+     * compile with every vector operation intrinsified.
+     */
+    private static void dotsBlock(float[] x, int xo, int d, float[] cB, int cbo, float[] out, int oo) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        for (int t = 0, o = cbo; t < d; t++, o += COLUMN_BLOCK) {
+            FloatVector xv = FloatVector.broadcast(S, x[xo + t]);
+            a0 = FloatVector.fromArray(S, cB, o).fma(xv, a0);
+            a1 = FloatVector.fromArray(S, cB, o + L).fma(xv, a1);
+            a2 = FloatVector.fromArray(S, cB, o + 2 * L).fma(xv, a2);
+            a3 = FloatVector.fromArray(S, cB, o + 3 * L).fma(xv, a3);
+            a4 = FloatVector.fromArray(S, cB, o + 4 * L).fma(xv, a4);
+            a5 = FloatVector.fromArray(S, cB, o + 5 * L).fma(xv, a5);
+            a6 = FloatVector.fromArray(S, cB, o + 6 * L).fma(xv, a6);
+            a7 = FloatVector.fromArray(S, cB, o + 7 * L).fma(xv, a7);
+        }
+        a0.intoArray(out, oo);
+        a1.intoArray(out, oo + L);
+        a2.intoArray(out, oo + 2 * L);
+        a3.intoArray(out, oo + 3 * L);
+        a4.intoArray(out, oo + 4 * L);
+        a5.intoArray(out, oo + 5 * L);
+        a6.intoArray(out, oo + 6 * L);
+        a7.intoArray(out, oo + 7 * L);
     }
 
     /**
