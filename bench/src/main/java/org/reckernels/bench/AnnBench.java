@@ -120,7 +120,7 @@ public final class AnnBench {
                         + gen.dim() + " base (stream 1), " + nq + " queries (stream 2); 20 topics x 500 overlapping skewed"
                         + " clusters on 48-d anisotropic pancakes + isotropic noise", gen.dim(), Metric.L2, gen.sample(n, 1),
                         gen.sample(nq, 2), Map.of());
-                Plan plan = new Plan(List.of(new IvfConfig(1024, 64, 4), new IvfConfig(1024, 32, 8)), new int[]{40, 100}, 50_000, false);
+                Plan plan = new Plan(List.of(new IvfConfig(1024, 64, 4), new IvfConfig(1024, 32, 8)), new int[]{20, 40, 100}, 50_000, false);
                 run(data, plan, threads, out, JAVA + " " + n + " " + nq + " " + threads + " " + out);
             }
             case "learned" -> {
@@ -131,7 +131,7 @@ public final class AnnBench {
                 Data data = LearnedVectors.gowalla(dir, nq, 2026);
                 // ~40k items: lists of ~40-160 vectors; 4-bit fast-scan and 8-bit ADC, exact re-rank off and on
                 Plan plan = new Plan(List.of(new IvfConfig(256, 32, 4), new IvfConfig(1024, 32, 4), new IvfConfig(256, 16, 8),
-                        new IvfConfig(1024, 32, 8)), new int[]{0, 40, 100}, 64 * 1024, true);
+                        new IvfConfig(1024, 32, 8)), new int[]{0, 20, 40, 100}, 64 * 1024, true);
                 run(data, plan, threads, out, JAVA + " --dataset learned " + dir + " " + nq + " " + threads + " " + out);
             }
             case "learned-large" -> {
@@ -142,7 +142,7 @@ public final class AnnBench {
                 Data data = LearnedVectors.syntheticInteractions(items, nq, 2026);
                 int nlist = items >= 1_000_000 ? 4096 : 2048;
                 Plan plan = new Plan(List.of(new IvfConfig(nlist / 2, 16, 8), new IvfConfig(nlist, 16, 8), new IvfConfig(nlist, 32, 4),
-                        new IvfConfig(nlist / 2, 32, 8)), new int[]{0, 40, 100}, 64 * 1024, false);
+                        new IvfConfig(nlist / 2, 32, 8)), new int[]{0, 20, 40, 100}, 64 * 1024, false);
                 run(data, plan, threads, out, JAVA.replace("-Xmx8g", "-Xmx12g") + " --dataset learned-large " + items + " " + nq
                         + " " + threads + " " + out);
             }
