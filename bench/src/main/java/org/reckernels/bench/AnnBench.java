@@ -48,6 +48,9 @@ import org.reckernels.ann.SyntheticVectors;
  *       no inner-product metric for unnormalised vectors (its DOT_PRODUCT is documented for unit
  *       vectors), so it runs on the transform, and with DOT_PRODUCT on the raw vectors as an
  *       off-contract variant; each peer is credited with its best variant.</li>
+ *   <li>{@code learned-lightgcn}: {@link LearnedVectors#gowallaLightGcn} (LightGCN trained for
+ *       {@code epochs} epochs on Gowalla; its final, layer-averaged item embeddings as the base, test
+ *       users' as queries), inner product; the same plan and peers as {@code learned}.</li>
  *   <li>{@code learned-large}: {@link LearnedVectors#syntheticInteractions} (iALS on synthetic
  *       interactions of {@code items} items), inner product, peers on their native metrics only; IVF-friendly (one planted community per user).</li>
  * </ul>
@@ -56,6 +59,7 @@ import org.reckernels.ann.SyntheticVectors;
  * -Djvector.vectorization_provider=panama -Xmx8g -cp 'bench/target/reckernels-bench-*.jar:bench/target/lib/*'
  * org.reckernels.bench.AnnBench [--dataset synthetic] [n=200000] [queries=1000] [threads=2] [outDir=bench/results]}
  * or {@code ... AnnBench --dataset learned [dataDir=../shared/data/gowalla] [queries=5000] [threads=2] [outDir=bench/results]}
+ * or {@code ... AnnBench --dataset learned-lightgcn [dataDir=../shared/data/gowalla] [queries=5000] [threads=2] [outDir=bench/results] [epochs=10]}
  * or {@code ... AnnBench --dataset learned-large [items=250000] [queries=5000] [threads=2] [outDir=bench/results]} (-Xmx12g).
  */
 public final class AnnBench {
@@ -123,16 +127,19 @@ public final class AnnBench {
                 Plan plan = new Plan(List.of(new IvfConfig(1024, 64, 4), new IvfConfig(1024, 32, 8)), new int[]{20, 40, 100}, 50_000, false);
                 run(data, plan, threads, out, JAVA + " " + n + " " + nq + " " + threads + " " + out);
             }
-            case "learned" -> {
+            case "learned", "learned-lightgcn" -> {
                 Path dir = Path.of(args.length > 0 ? args[0] : "../shared/data/gowalla");
                 int nq = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
                 int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
                 Path out = Path.of(args.length > 3 ? args[3] : "bench/results");
-                Data data = LearnedVectors.gowalla(dir, nq, 2026);
+                boolean lightGcn = dataset.equals("learned-lightgcn");
+                int epochs = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+                Data data = lightGcn ? LearnedVectors.gowallaLightGcn(dir, epochs, nq, 2026) : LearnedVectors.gowalla(dir, nq, 2026);
                 // ~40k items: lists of ~40-160 vectors; 4-bit fast-scan and 8-bit ADC, exact re-rank off and on
                 Plan plan = new Plan(List.of(new IvfConfig(256, 32, 4), new IvfConfig(1024, 32, 4), new IvfConfig(256, 16, 8),
                         new IvfConfig(1024, 32, 8)), new int[]{0, 20, 40, 100}, 64 * 1024, true);
-                run(data, plan, threads, out, JAVA + " --dataset learned " + dir + " " + nq + " " + threads + " " + out);
+                run(data, plan, threads, out, JAVA + " --dataset " + dataset + " " + dir + " " + nq + " " + threads + " " + out
+                        + (lightGcn ? " " + epochs : ""));
             }
             case "learned-large" -> {
                 int items = args.length > 0 ? Integer.parseInt(args[0]) : 250_000;
@@ -146,7 +153,7 @@ public final class AnnBench {
                 run(data, plan, threads, out, JAVA.replace("-Xmx8g", "-Xmx12g") + " --dataset learned-large " + items + " " + nq
                         + " " + threads + " " + out);
             }
-            default -> throw new IllegalArgumentException("--dataset " + dataset + ": expected synthetic, learned or learned-large");
+            default -> throw new IllegalArgumentException("--dataset " + dataset + ": expected synthetic, learned, learned-lightgcn or learned-large");
         }
     }
 

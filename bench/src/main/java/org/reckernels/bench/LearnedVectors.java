@@ -16,6 +16,9 @@ import org.reckernels.eval.FullRankingEvaluator;
 import org.reckernels.model.ImplicitALS;
 import org.reckernels.tensor.CsrMatrix;
 import org.reckernels.tensor.HostMatrix;
+import org.reckernels.train.BprConfig;
+import org.reckernels.train.GraphModelConfig;
+import org.reckernels.train.GraphTraining;
 import org.reckernels.train.IalsConfig;
 import org.reckernels.train.IalsTraining;
 import org.reckernels.train.TrainingListener;
@@ -26,7 +29,9 @@ import org.reckernels.train.TrainingListener;
  * user factors of sampled test users (users with at least one test item) the queries, ranked by
  * inner product (the retrieval stage's MIPS). Without the Gowalla files it trains on
  * {@link SyntheticInteractions} of a Gowalla-like size instead and says so (name and description
- * change with it, so a results file never passes one for the other).
+ * change with it, so a results file never passes one for the other). {@link #gowallaLightGcn} does
+ * the same with the graph model's embeddings (LightGCN, BPR), {@link #syntheticInteractions} with
+ * iALS on a larger synthetic set.
  */
 final class LearnedVectors {
     private LearnedVectors() {
@@ -38,21 +43,10 @@ final class LearnedVectors {
 
     static AnnBench.Data gowalla(Path dir, int nq, long seed) throws IOException {
         Map<String, Object> provenance = new LinkedHashMap<>();
-        TrainTestSplit data;
-        String name;
-        String source;
-        if (Files.isRegularFile(dir.resolve("train.txt")) && Files.isRegularFile(dir.resolve("test.txt"))) {
-            data = TrainTestSplit.load(dir);
-            name = "ann-learned-gowalla";
-            source = "Gowalla (" + dir + ")";
-        } else {
-            System.out.println("LearnedVectors: no Gowalla train.txt/test.txt in " + dir.toAbsolutePath()
-                    + ": FALLING BACK to synthetic interactions " + FALLBACK + " (the results are named"
-                    + " ann-learned-fallback-synthetic-40k, not gowalla)");
-            data = SyntheticInteractions.generate(FALLBACK).split();
-            name = "ann-learned-fallback-synthetic-40k";
-            source = "SyntheticInteractions " + FALLBACK + " (Gowalla files missing in " + dir + ")";
-        }
+        Source src = load(dir, FALLBACK, "ann-learned-gowalla", "ann-learned-fallback-synthetic-40k");
+        TrainTestSplit data = src.data();
+        String name = src.name();
+        String source = src.description();
         IalsConfig config = IalsConfig.gowallaDefaults();
         System.out.printf("training iALS on %s: %,d users, %,d items, %,d train interactions; %s%n", source, data.numUsers(),
                 data.numItems(), data.train().size(), config);
@@ -71,7 +65,74 @@ final class LearnedVectors {
         provenance.put("model", "iALS " + config + " on the Java backend, " + String.format("%.3f", o.secondsPerSweep())
                 + " s/sweep");
         provenance.put("model_recall@20", o.finalEval().recall(20));
-        return assemble(name, "trained on " + source, provenance, data, d, users, items, nq, seed);
+        return assemble(name, "iALS", "factors", "trained on " + source, provenance, data, d, users, items, nq, seed);
+    }
+
+    /**
+     * The learned set from the graph model: LightGCN ({@link GraphModelConfig#lightgcn()}: d 64, 3
+     * layers; BPR with {@link BprConfig#paperDefaults}: lr 1e-3, L2 1e-4, batch 2048, Adam; no
+     * evaluation or early stopping during the {@code epochs} epochs) trained on Gowalla on the Java
+     * backend by {@link GraphTraining#run}. The vectors are the final embeddings, the mean of the
+     * layer-0 to layer-3 propagated embeddings (what LightGCN scores with): the items' rows are the
+     * base, sampled test users' rows the queries, inner product. Without the Gowalla files it trains
+     * on {@code fallback} instead and says so, as {@link #gowalla} does.
+     */
+    static AnnBench.Data gowallaLightGcn(Path dir, int epochs, int nq, long seed) throws IOException {
+        return gowallaLightGcn(dir, epochs, nq, seed, FALLBACK);
+    }
+
+    /** {@link #gowallaLightGcn(Path, int, int, long)} with another fallback (tests use a small one). */
+    static AnnBench.Data gowallaLightGcn(Path dir, int epochs, int nq, long seed, SyntheticInteractions.Config fallback)
+            throws IOException {
+        int n = fallback.numItems();
+        Source src = load(dir, fallback, "ann-learned-lightgcn-gowalla", "ann-learned-lightgcn-fallback-synthetic-"
+                + (n % 1000 == 0 ? n / 1000 + "k" : Integer.toString(n)));
+        TrainTestSplit data = src.data();
+        GraphModelConfig model = GraphModelConfig.lightgcn();
+        BprConfig config = BprConfig.paperDefaults(epochs).withEvalEvery(0);
+        System.out.printf("training LightGCN on %s: %,d users, %,d items, %,d train interactions; %s, %s%n", src.description(),
+                data.numUsers(), data.numItems(), data.train().size(), model, config);
+        GraphTraining.Outcome o;
+        try (Backend backend = Backends.open("java").backend()) {
+            o = GraphTraining.run(backend, data, model, config, TrainingListener.NONE, 20);
+        }
+        float[] all;
+        try (HostMatrix e = o.embeddings()) {
+            all = e.toArray();
+        }
+        int d = model.dim();
+        float[] users = java.util.Arrays.copyOfRange(all, 0, data.numUsers() * d);
+        float[] items = java.util.Arrays.copyOfRange(all, data.numUsers() * d, all.length);
+        double secondsPerEpoch = o.training().secondsPerEpoch();
+        double recall20 = o.finalEval().recall(20);
+        System.out.printf("LightGCN: %d epochs, %.2f s/epoch, recall@20 %.4f (random ranking about %.5f)%n",
+                o.training().epochsRun(), secondsPerEpoch, recall20, 20.0 / data.numItems());
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("model", "LightGCN " + model + ", BPR " + config + " on the Java backend, "
+                + o.training().epochsRun() + " epochs, " + String.format("%.2f", secondsPerEpoch) + " s/epoch");
+        provenance.put("model_epochs", o.training().epochsRun());
+        provenance.put("model_s_per_epoch", secondsPerEpoch);
+        provenance.put("model_final_loss", o.training().lastLoss());
+        provenance.put("model_recall@20", recall20);
+        return assemble(src.name(), "LightGCN", "final embeddings (mean over layers 0-" + model.layers() + ")", "trained on "
+                + src.description(), provenance, data, d, users, items, nq, seed);
+    }
+
+    /** The interactions a learned set trains on, the set's name and where the data came from. */
+    private record Source(TrainTestSplit data, String name, String description) {
+    }
+
+    /** Gowalla from {@code dir} when its train.txt and test.txt are there, else {@code fallback} (named {@code fallbackName}). */
+    private static Source load(Path dir, SyntheticInteractions.Config fallback, String name, String fallbackName)
+            throws IOException {
+        if (Files.isRegularFile(dir.resolve("train.txt")) && Files.isRegularFile(dir.resolve("test.txt"))) {
+            return new Source(TrainTestSplit.load(dir), name, "Gowalla (" + dir + ")");
+        }
+        System.out.println("LearnedVectors: no Gowalla train.txt/test.txt in " + dir.toAbsolutePath()
+                + ": FALLING BACK to synthetic interactions " + fallback + " (the results are named " + fallbackName
+                + ", not gowalla)");
+        return new Source(SyntheticInteractions.generate(fallback).split(), fallbackName, "SyntheticInteractions " + fallback
+                + " (Gowalla files missing in " + dir + ")");
     }
 
     /**
@@ -117,9 +178,9 @@ final class LearnedVectors {
             provenance.put("model_recall@20_2000_users", recall20);
         }
         provenance.put("model", "iALS " + config + " on the Java backend, " + String.format("%.1f", secondsPerSweep) + " s/sweep");
-        return assemble("ann-learned-synthetic-interactions-" + (numItems / 1000) + "k", "trained on SyntheticInteractions "
-                + gen + " (synthetic interactions; the embeddings are learned, the data is not real)", provenance, data, d, users,
-                items, nq, seed);
+        return assemble("ann-learned-synthetic-interactions-" + (numItems / 1000) + "k", "iALS", "factors",
+                "trained on SyntheticInteractions " + gen + " (synthetic interactions; the embeddings are learned, the data is not"
+                + " real)", provenance, data, d, users, items, nq, seed);
     }
 
     /** recall@20 (full ranking, train masked) of the factors over {@code sample} random users with test items. */
@@ -143,12 +204,14 @@ final class LearnedVectors {
     }
 
     /**
-     * Base = the factors of the items with at least one training interaction (the others keep
-     * iALS's zero solution: ties, not neighbours), queries = the factors of up to {@code nq} test users
-     * (users with at least one test item) in a seeded random order.
+     * Base = the vectors of the items with at least one training interaction (the others keep
+     * iALS's zero solution or LightGCN's untrained initialisation: ties or noise, not neighbours),
+     * queries = the vectors of up to {@code nq} test users (users with at least one test item) in a
+     * seeded random order. {@code model} and {@code vectors} say what they are ("iALS", "factors").
      */
-    private static AnnBench.Data assemble(String name, String trainedOn, Map<String, Object> provenance, TrainTestSplit data,
-                                          int d, float[] users, float[] items, int nq, long seed) {
+    private static AnnBench.Data assemble(String name, String model, String vectors, String trainedOn,
+                                          Map<String, Object> provenance, TrainTestSplit data, int d, float[] users, float[] items,
+                                          int nq, long seed) {
         int[] keptItems = java.util.stream.IntStream.range(0, data.numItems()).filter(i -> data.train().degreeOfItem(i) > 0)
                 .toArray();
         provenance.put("items_kept", "items with >= 1 training interaction: " + keptItems.length + " of " + data.numItems());
@@ -164,8 +227,8 @@ final class LearnedVectors {
         }
         System.out.printf("learned vectors: %,d items x %d, %d query users of %d with test items%n", keptItems.length, d, q,
                 testUsers.length);
-        String description = "learned embeddings: iALS item factors (" + keptItems.length + " x " + d + ") as the base, user"
-                + " factors of " + q + " test users (seed " + seed + ") as queries; " + trainedOn;
+        String description = "learned embeddings: " + model + " item " + vectors + " (" + keptItems.length + " x " + d
+                + ") as the base, user " + vectors + " of " + q + " test users (seed " + seed + ") as queries; " + trainedOn;
         return new AnnBench.Data(name, description, d, Metric.INNER_PRODUCT, base, queries, provenance);
     }
 

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.reckernels.ann.ExactSearch;
 import org.reckernels.ann.Metric;
+import org.reckernels.data.SyntheticInteractions;
+import org.reckernels.data.TrainTestSplit;
 
 class AnnBenchDataTest {
     @Test
@@ -74,5 +78,38 @@ class AnnBenchDataTest {
         assertTrue(Double.isNaN(AnnBench.atRecall(points, "lucene-hnsw", 0.9)));
         assertEquals(Map.of("jvector-l2aug", 0.95, "jvector-dot-raw", 0.91, "ivfpq-nl256-pq8x16", 0.92, "ivfpq-nl256-pq4x32", 0.97),
                 AnnBench.cheapestRecall(points));
+    }
+
+    @Test
+    void lightGcnSetFallsBackToSyntheticInteractionsAndTakesItemRowsAsBaseAndTestUsersAsQueries(@TempDir Path noGowalla)
+            throws Exception {
+        SyntheticInteractions.Config tiny = new SyntheticInteractions.Config(300, 400, 8, 20, 0.8, 1.0, 0.2, 3);
+        TrainTestSplit split = SyntheticInteractions.generate(tiny).split();
+        long itemsWithTrain = java.util.stream.IntStream.range(0, split.numItems()).filter(i -> split.train().degreeOfItem(i) > 0)
+                .count();
+        long usersWithTest = java.util.stream.IntStream.range(0, split.numUsers()).filter(u -> split.test().degreeOfUser(u) > 0)
+                .count();
+        int nq = 50;
+
+        AnnBench.Data data = LearnedVectors.gowallaLightGcn(noGowalla, 1, nq, 9, tiny);
+
+        assertEquals("ann-learned-lightgcn-fallback-synthetic-400", data.name());
+        assertTrue(data.description().contains("LightGCN item final embeddings"), data.description());
+        assertEquals(Metric.INNER_PRODUCT, data.metric());
+        assertEquals(64, data.d());
+        assertEquals(itemsWithTrain, data.n());
+        assertEquals(Math.min(nq, usersWithTest), data.nq());
+        assertEquals(1, data.provenance().get("model_epochs"));
+        assertTrue((double) data.provenance().get("model_s_per_epoch") > 0);
+        double recall = (double) data.provenance().get("model_recall@20");
+        assertTrue(recall >= 0 && recall <= 1, "recall@20 " + recall);
+        for (float[] m : List.of(data.base(), data.queries())) {
+            for (float x : m) {
+                assertTrue(Float.isFinite(x));
+            }
+        }
+        float[] q0 = java.util.Arrays.copyOfRange(data.queries(), 0, data.d());
+        float[] q1 = java.util.Arrays.copyOfRange(data.queries(), data.d(), 2 * data.d());
+        assertTrue(!java.util.Arrays.equals(q0, q1), "distinct users should have distinct embeddings");
     }
 }
