@@ -10,6 +10,8 @@ package org.reckernels.ann;
  * only lets a few more pairs in; what is kept in the end is the same set.
  */
 final class TopKBuffer {
+    /** Up to this many kept pairs are sorted in place by insertion; more go through a heap. */
+    private static final int SMALL = 64;
     private final int capacity;
     private final long[] ids;
     private final float[] dist;
@@ -80,12 +82,34 @@ final class TopKBuffer {
      */
     int drainBestFirst(long[] outIds, float[] outDist, int off, int n) {
         int kept = finish();
-        order.clear();
-        for (int i = 0; i < kept; i++) {
-            order.offer(ids[i], dist[i]);
+        if (kept > SMALL) {
+            order.clear();
+            for (int i = 0; i < kept; i++) {
+                order.offer(ids[i], dist[i]);
+            }
+            clear();
+            return order.drainBestFirst(outIds, outDist, off, n);
         }
+        // a search's k or nprobe: an insertion sort in place beats a heap's pushes and pops
+        for (int i = 1; i < kept; i++) {
+            long id = ids[i];
+            float d = dist[i];
+            int j = i - 1;
+            while (j >= 0 && (dist[j] > d || (dist[j] == d && ids[j] > id))) {
+                ids[j + 1] = ids[j];
+                dist[j + 1] = dist[j];
+                j--;
+            }
+            ids[j + 1] = id;
+            dist[j + 1] = d;
+        }
+        int written = Math.min(kept, n);
+        System.arraycopy(ids, 0, outIds, off, written);
+        System.arraycopy(dist, 0, outDist, off, written);
+        java.util.Arrays.fill(outIds, off + written, off + n, -1L);
+        java.util.Arrays.fill(outDist, off + written, off + n, Float.POSITIVE_INFINITY);
         clear();
-        return order.drainBestFirst(outIds, outDist, off, n);
+        return written;
     }
 
     /** Quickselect: the {@code capacity} best pairs to {@code [0, capacity)}; the bar is the worst of them. */
