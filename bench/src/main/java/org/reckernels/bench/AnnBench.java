@@ -58,6 +58,7 @@ import org.reckernels.ann.SyntheticVectors;
  * <p>Usage: {@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
  * -Djvector.vectorization_provider=panama -Xmx8g -cp 'bench/target/reckernels-bench-*.jar:bench/target/lib/*'
  * org.reckernels.bench.AnnBench [--dataset synthetic] [n=200000] [queries=1000] [threads=2] [outDir=bench/results]}
+ * (n = 1000000: -Xmx16g, nlist 4096; the graph peers then take ~10 min each to build on 2 cores)
  * or {@code ... AnnBench --dataset learned [dataDir=../shared/data/gowalla] [queries=5000] [threads=2] [outDir=bench/results]}
  * or {@code ... AnnBench --dataset learned-lightgcn [dataDir=../shared/data/gowalla] [queries=5000] [threads=2] [outDir=bench/results] [epochs=10]}
  * or {@code ... AnnBench --dataset learned-large [items=250000] [queries=5000] [threads=2] [outDir=bench/results]} (-Xmx12g).
@@ -124,8 +125,12 @@ public final class AnnBench {
                         + gen.dim() + " base (stream 1), " + nq + " queries (stream 2); 20 topics x 500 overlapping skewed"
                         + " clusters on 48-d anisotropic pancakes + isotropic noise", gen.dim(), Metric.L2, gen.sample(n, 1),
                         gen.sample(nq, 2), Map.of());
-                Plan plan = new Plan(List.of(new IvfConfig(1024, 64, 4), new IvfConfig(1024, 32, 8)), new int[]{20, 40, 100}, 50_000, false);
-                run(data, plan, threads, out, JAVA + " " + n + " " + nq + " " + threads + " " + out);
+                // ~200 vectors per list at 200k; from 800k on, 4096 lists (~250 per list at 1M) trained on 200k points
+                int nlist = n >= 800_000 ? 4096 : 1024;
+                Plan plan = new Plan(List.of(new IvfConfig(nlist, 64, 4), new IvfConfig(nlist, 32, 8)), new int[]{20, 40, 100},
+                        n >= 800_000 ? 200_000 : 50_000, false);
+                run(data, plan, threads, out, (n >= 800_000 ? JAVA.replace("-Xmx8g", "-Xmx16g") : JAVA) + " " + n + " " + nq + " "
+                        + threads + " " + out);
             }
             case "learned", "learned-lightgcn" -> {
                 Path dir = Path.of(args.length > 0 ? args[0] : "../shared/data/gowalla");
