@@ -1,6 +1,7 @@
 package org.reckernels.ann;
 
 import jdk.incubator.vector.FloatVector;
+import org.reckernels.backend.java.LaneSum;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,7 +28,7 @@ final class VecMath {
         for (; i + L <= d; i += L) {
             acc0 = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.sum(acc0.add(acc1));
         for (; i < d; i++) {
             s += a[ao + i] * b[bo + i];
         }
@@ -48,7 +49,7 @@ final class VecMath {
             FloatVector x0 = FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i));
             acc0 = x0.fma(x0, acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.sum(acc0.add(acc1));
         for (; i < d; i++) {
             float t = a[ao + i] - b[bo + i];
             s += t * t;

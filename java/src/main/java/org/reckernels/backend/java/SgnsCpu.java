@@ -82,8 +82,8 @@ final class SgnsCpu {
                     a0 = x.fma(FloatVector.fromArray(S, out, o0 + c), a0);
                     a1 = x.fma(FloatVector.fromArray(S, out, o1 + c), a1);
                 }
-                float f0 = a0.reduceLanes(VectorOperators.ADD);
-                float f1 = a1.reduceLanes(VectorOperators.ADD);
+                float f0 = LaneSum.sum(a0);
+                float f1 = LaneSum.sum(a1);
                 for (int c = dv; c < d; c++) {
                     f0 += in[io + c] * out[o0 + c];
                     f1 += in[io + c] * out[o1 + c];
@@ -97,7 +97,7 @@ final class SgnsCpu {
                 for (int c = 0; c < dv; c += L) {
                     a0 = FloatVector.fromArray(S, in, io + c).fma(FloatVector.fromArray(S, out, o0 + c), a0);
                 }
-                float f0 = a0.reduceLanes(VectorOperators.ADD);
+                float f0 = LaneSum.sum(a0);
                 for (int c = dv; c < d; c++) {
                     f0 += in[io + c] * out[o0 + c];
                 }
@@ -182,7 +182,7 @@ final class SgnsCpu {
             for (; c < dv; c += L) {
                 a0 = FloatVector.fromArray(S, in, io + c).fma(FloatVector.fromArray(S, out, oo + c), a0);
             }
-            float f = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            float f = LaneSum.sum(a0.add(a1));
             for (c = dv; c < d; c++) {
                 f += in[io + c] * out[oo + c];
             }

@@ -53,7 +53,7 @@ final class VectorFfmKernels implements FfmKernels {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return LaneSum.sum(acc);
     }
 
     @Override

@@ -650,7 +650,7 @@ final class VectorGemm {
             long pb = (long) p * Float.BYTES;
             s0 = FloatVector.fromMemorySegment(S, a, aoBytes + pb, LE).fma(FloatVector.fromMemorySegment(S, b, pb, LE), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float s = LaneSum.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) {
             s = Math.fma(a.getAtIndex(F, ao + p), b.getAtIndex(F, p), s);
         }

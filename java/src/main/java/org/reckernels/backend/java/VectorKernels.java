@@ -391,7 +391,7 @@ final class VectorKernels implements HostKernels {
             acc = load(a, (ao + j) * Float.BYTES, m)
                     .fma(load(b, (bo + j) * Float.BYTES, m), acc);
         }
-        return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        return LaneSum.sum(acc);
     }
 
     @Override
@@ -515,7 +515,7 @@ final class VectorKernels implements HostKernels {
                 acc = FloatVector.fromMemorySegment(S, fixed, vo + (long) c * Float.BYTES, LE, mk)
                         .fma(FloatVector.fromArray(S, x, c, mk), acc);
             }
-            float dx = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            float dx = LaneSum.sum(acc);
             FloatVector coef = FloatVector.broadcast(S, residual ? conf - (conf - w0) * dx : (conf - w0) * dx);
             for (int c = 0; c < d; c += L) {
                 VectorMask<Float> mk = S.indexInRange(c, d);
@@ -532,7 +532,7 @@ final class VectorKernels implements HostKernels {
             VectorMask<Float> m = S.indexInRange(j, d);
             acc = FloatVector.fromArray(S, a, j, m).fma(FloatVector.fromArray(S, b, j, m), acc);
         }
-        return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        return LaneSum.sum(acc);
     }
 
     @Override
