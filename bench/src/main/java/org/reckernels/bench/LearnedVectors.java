@@ -54,18 +54,26 @@ final class LearnedVectors {
         try (Backend backend = Backends.open("java").backend()) {
             o = IalsTraining.run(backend, data, config, false, TrainingListener.NONE, 20);
         }
-        float[] all;
-        try (HostMatrix e = o.embeddings()) {
-            all = e.toArray();
-        }
         int d = config.dim();
-        float[] users = java.util.Arrays.copyOfRange(all, 0, data.numUsers() * d);
-        float[] items = java.util.Arrays.copyOfRange(all, data.numUsers() * d, all.length);
+        Rows rows = Rows.of(o.embeddings(), data.numUsers(), d);
+        float[] users = rows.users();
+        float[] items = rows.items();
         System.out.printf("iALS: %.3f s/sweep, recall@20 %.4f%n", o.secondsPerSweep(), o.finalEval().recall(20));
         provenance.put("model", "iALS " + config + " on the Java backend, " + String.format("%.3f", o.secondsPerSweep())
                 + " s/sweep");
         provenance.put("model_recall@20", o.finalEval().recall(20));
         return assemble(name, "iALS", "factors", "trained on " + source, provenance, data, d, users, items, nq, seed);
+    }
+
+    /** The users' rows and the items' rows of a users-then-items embedding table, which is closed here. */
+    record Rows(float[] users, float[] items) {
+        static Rows of(HostMatrix table, int users, int d) {
+            float[] all;
+            try (table) {
+                all = table.toArray();
+            }
+            return new Rows(java.util.Arrays.copyOfRange(all, 0, users * d), java.util.Arrays.copyOfRange(all, users * d, all.length));
+        }
     }
 
     /**
@@ -96,13 +104,10 @@ final class LearnedVectors {
         try (Backend backend = Backends.open("java").backend()) {
             o = GraphTraining.run(backend, data, model, config, TrainingListener.NONE, 20);
         }
-        float[] all;
-        try (HostMatrix e = o.embeddings()) {
-            all = e.toArray();
-        }
         int d = model.dim();
-        float[] users = java.util.Arrays.copyOfRange(all, 0, data.numUsers() * d);
-        float[] items = java.util.Arrays.copyOfRange(all, data.numUsers() * d, all.length);
+        Rows rows = Rows.of(o.embeddings(), data.numUsers(), d);
+        float[] users = rows.users();
+        float[] items = rows.items();
         double secondsPerEpoch = o.training().secondsPerEpoch();
         double recall20 = o.finalEval().recall(20);
         System.out.printf("LightGCN: %d epochs, %.2f s/epoch, recall@20 %.4f (random ranking about %.5f)%n",

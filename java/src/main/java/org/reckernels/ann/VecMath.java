@@ -137,7 +137,7 @@ final class VecMath {
     static void dotsBlocked(float[] x, int xo, int d, float[] cB, int k, float[] out, int oo) {
         int full = k / COLUMN_BLOCK * COLUMN_BLOCK;
         for (int j = 0; j < full; j += COLUMN_BLOCK) {
-            dotsBlock(x, xo, d, cB, j * d, out, oo + j);
+            dotsBlock(x, xo, d, cB, j * d, COLUMN_BLOCK, out, oo + j);
         }
         if (full < k) {
             dotsT(x, xo, d, cB, full * d, k - full, out, oo + full);
@@ -145,11 +145,11 @@ final class VecMath {
     }
 
     /**
-     * One {@link #COLUMN_BLOCK}-wide block ({@code [d][COLUMN_BLOCK]} at {@code cB[cbo..]}): the
-     * eight-register loop of {@link #dotsT} on its own, a method small enough for the JIT to
-     * compile with every vector operation intrinsified.
+     * {@link #COLUMN_BLOCK} columns at once: {@code out[oo + j] = sum_t x[xo + t] * c[co + t*stride + j]}
+     * for j in [0, COLUMN_BLOCK), eight registers wide; a method of its own, small enough for the JIT
+     * to compile with every vector operation intrinsified.
      */
-    private static void dotsBlock(float[] x, int xo, int d, float[] cB, int cbo, float[] out, int oo) {
+    private static void dotsBlock(float[] x, int xo, int d, float[] cB, int cbo, int stride, float[] out, int oo) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -158,7 +158,7 @@ final class VecMath {
         FloatVector a5 = a0;
         FloatVector a6 = a0;
         FloatVector a7 = a0;
-        for (int t = 0, o = cbo; t < d; t++, o += COLUMN_BLOCK) {
+        for (int t = 0, o = cbo; t < d; t++, o += stride) {
             FloatVector xv = FloatVector.broadcast(S, x[xo + t]);
             a0 = FloatVector.fromArray(S, cB, o).fma(xv, a0);
             a1 = FloatVector.fromArray(S, cB, o + L).fma(xv, a1);
@@ -187,35 +187,8 @@ final class VecMath {
     static void dotsT(float[] x, int xo, int d, float[] cT, int cto, int k, float[] out, int oo) {
         int j = 0;
         // eight vectors per broadcast for wide outputs (the coarse quantizer): fewer loop and broadcast overheads
-        for (; j + 8 * L <= k; j += 8 * L) {
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            FloatVector a4 = a0;
-            FloatVector a5 = a0;
-            FloatVector a6 = a0;
-            FloatVector a7 = a0;
-            int o = cto + j;
-            for (int t = 0; t < d; t++, o += k) {
-                FloatVector xv = FloatVector.broadcast(S, x[xo + t]);
-                a0 = FloatVector.fromArray(S, cT, o).fma(xv, a0);
-                a1 = FloatVector.fromArray(S, cT, o + L).fma(xv, a1);
-                a2 = FloatVector.fromArray(S, cT, o + 2 * L).fma(xv, a2);
-                a3 = FloatVector.fromArray(S, cT, o + 3 * L).fma(xv, a3);
-                a4 = FloatVector.fromArray(S, cT, o + 4 * L).fma(xv, a4);
-                a5 = FloatVector.fromArray(S, cT, o + 5 * L).fma(xv, a5);
-                a6 = FloatVector.fromArray(S, cT, o + 6 * L).fma(xv, a6);
-                a7 = FloatVector.fromArray(S, cT, o + 7 * L).fma(xv, a7);
-            }
-            a0.intoArray(out, oo + j);
-            a1.intoArray(out, oo + j + L);
-            a2.intoArray(out, oo + j + 2 * L);
-            a3.intoArray(out, oo + j + 3 * L);
-            a4.intoArray(out, oo + j + 4 * L);
-            a5.intoArray(out, oo + j + 5 * L);
-            a6.intoArray(out, oo + j + 6 * L);
-            a7.intoArray(out, oo + j + 7 * L);
+        for (; j + COLUMN_BLOCK <= k; j += COLUMN_BLOCK) {
+            dotsBlock(x, xo, d, cT, cto + j, k, out, oo + j);
         }
         for (; j + 4 * L <= k; j += 4 * L) {
             FloatVector a0 = FloatVector.zero(S);
