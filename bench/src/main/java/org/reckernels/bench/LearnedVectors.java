@@ -42,36 +42,45 @@ final class LearnedVectors {
             0.2, 11);
 
     static AnnBench.Data gowalla(Path dir, int nq, long seed) throws IOException {
-        Map<String, Object> provenance = new LinkedHashMap<>();
         Source src = load(dir, FALLBACK, "ann-learned-gowalla", "ann-learned-fallback-synthetic-40k");
+        Trained t = trainIals(src);
+        Rows rows = t.rows();
+        return assemble(src.name(), "iALS", "factors", "trained on " + src.description(), t.provenance(), src.data(), t.d(),
+                rows.users(), rows.items(), nq, seed);
+    }
+
+    /** A model trained on a source's interactions: its users-then-items table ((users + items) x d) and how it was made. */
+    record Trained(Source source, int d, float[] table, Map<String, Object> provenance) {
+        Rows rows() {
+            return Rows.of(table, source.data().numUsers(), d);
+        }
+    }
+
+    /** iALS ({@link IalsConfig#gowallaDefaults()}, Java backend) on {@code src}'s training interactions. */
+    static Trained trainIals(Source src) {
         TrainTestSplit data = src.data();
-        String name = src.name();
-        String source = src.description();
         IalsConfig config = IalsConfig.gowallaDefaults();
-        System.out.printf("training iALS on %s: %,d users, %,d items, %,d train interactions; %s%n", source, data.numUsers(),
-                data.numItems(), data.train().size(), config);
+        System.out.printf("training iALS on %s: %,d users, %,d items, %,d train interactions; %s%n", src.description(),
+                data.numUsers(), data.numItems(), data.train().size(), config);
         IalsTraining.Outcome o;
         try (Backend backend = Backends.open("java").backend()) {
             o = IalsTraining.run(backend, data, config, false, TrainingListener.NONE, 20);
         }
-        int d = config.dim();
-        Rows rows = Rows.of(o.embeddings(), data.numUsers(), d);
-        float[] users = rows.users();
-        float[] items = rows.items();
+        float[] table;
+        try (HostMatrix m = o.embeddings()) {
+            table = m.toArray();
+        }
         System.out.printf("iALS: %.3f s/sweep, recall@20 %.4f%n", o.secondsPerSweep(), o.finalEval().recall(20));
+        Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("model", "iALS " + config + " on the Java backend, " + String.format("%.3f", o.secondsPerSweep())
                 + " s/sweep");
         provenance.put("model_recall@20", o.finalEval().recall(20));
-        return assemble(name, "iALS", "factors", "trained on " + source, provenance, data, d, users, items, nq, seed);
+        return new Trained(src, config.dim(), table, provenance);
     }
 
-    /** The users' rows and the items' rows of a users-then-items embedding table, which is closed here. */
+    /** The users' rows and the items' rows of a users-then-items embedding table. */
     record Rows(float[] users, float[] items) {
-        static Rows of(HostMatrix table, int users, int d) {
-            float[] all;
-            try (table) {
-                all = table.toArray();
-            }
+        static Rows of(float[] all, int users, int d) {
             return new Rows(java.util.Arrays.copyOfRange(all, 0, users * d), java.util.Arrays.copyOfRange(all, users * d, all.length));
         }
     }
@@ -95,6 +104,18 @@ final class LearnedVectors {
         int n = fallback.numItems();
         Source src = load(dir, fallback, "ann-learned-lightgcn-gowalla", "ann-learned-lightgcn-fallback-synthetic-"
                 + (n % 1000 == 0 ? n / 1000 + "k" : Integer.toString(n)));
+        Trained t = trainLightGcn(src, epochs);
+        Rows rows = t.rows();
+        return assemble(src.name(), "LightGCN", "final embeddings (mean over layers 0-" + GraphModelConfig.lightgcn().layers()
+                + ")", "trained on " + src.description(), t.provenance(), src.data(), t.d(), rows.users(), rows.items(), nq, seed);
+    }
+
+    /**
+     * LightGCN ({@link GraphModelConfig#lightgcn()}, BPR {@link BprConfig#paperDefaults}, no
+     * evaluation during the {@code epochs} epochs, Java backend) on {@code src}'s training
+     * interactions; the table is the final embeddings (users then items).
+     */
+    static Trained trainLightGcn(Source src, int epochs) {
         TrainTestSplit data = src.data();
         GraphModelConfig model = GraphModelConfig.lightgcn();
         BprConfig config = BprConfig.paperDefaults(epochs).withEvalEvery(0);
@@ -104,10 +125,10 @@ final class LearnedVectors {
         try (Backend backend = Backends.open("java").backend()) {
             o = GraphTraining.run(backend, data, model, config, TrainingListener.NONE, 20);
         }
-        int d = model.dim();
-        Rows rows = Rows.of(o.embeddings(), data.numUsers(), d);
-        float[] users = rows.users();
-        float[] items = rows.items();
+        float[] table;
+        try (HostMatrix m = o.embeddings()) {
+            table = m.toArray();
+        }
         double secondsPerEpoch = o.training().secondsPerEpoch();
         double recall20 = o.finalEval().recall(20);
         System.out.printf("LightGCN: %d epochs, %.2f s/epoch, recall@20 %.4f (random ranking about %.5f)%n",
@@ -119,16 +140,15 @@ final class LearnedVectors {
         provenance.put("model_s_per_epoch", secondsPerEpoch);
         provenance.put("model_final_loss", o.training().lastLoss());
         provenance.put("model_recall@20", recall20);
-        return assemble(src.name(), "LightGCN", "final embeddings (mean over layers 0-" + model.layers() + ")", "trained on "
-                + src.description(), provenance, data, d, users, items, nq, seed);
+        return new Trained(src, model.dim(), table, provenance);
     }
 
     /** The interactions a learned set trains on, the set's name and where the data came from. */
-    private record Source(TrainTestSplit data, String name, String description) {
+    record Source(TrainTestSplit data, String name, String description) {
     }
 
     /** Gowalla from {@code dir} when its train.txt and test.txt are there, else {@code fallback} (named {@code fallbackName}). */
-    private static Source load(Path dir, SyntheticInteractions.Config fallback, String name, String fallbackName)
+    static Source load(Path dir, SyntheticInteractions.Config fallback, String name, String fallbackName)
             throws IOException {
         if (Files.isRegularFile(dir.resolve("train.txt")) && Files.isRegularFile(dir.resolve("test.txt"))) {
             return new Source(TrainTestSplit.load(dir), name, "Gowalla (" + dir + ")");
@@ -238,14 +258,14 @@ final class LearnedVectors {
     }
 
     /** Users with at least one test item, shuffled with {@code seed}. */
-    private static int[] usersWithTest(TrainTestSplit data, long seed) {
+    static int[] usersWithTest(TrainTestSplit data, long seed) {
         int[] testUsers = java.util.stream.IntStream.range(0, data.numUsers()).filter(u -> data.test().degreeOfUser(u) > 0)
                 .toArray();
         shuffle(testUsers, seed);
         return testUsers;
     }
 
-    private static void shuffle(int[] a, long seed) {
+    static void shuffle(int[] a, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = a.length - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
