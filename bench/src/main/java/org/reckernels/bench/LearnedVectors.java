@@ -66,16 +66,20 @@ final class LearnedVectors {
         try (Backend backend = Backends.open("java").backend()) {
             o = IalsTraining.run(backend, data, config, false, TrainingListener.NONE, 20);
         }
-        float[] table;
-        try (HostMatrix m = o.embeddings()) {
-            table = m.toArray();
-        }
+        float[] table = take(o.embeddings());
         System.out.printf("iALS: %.3f s/sweep, recall@20 %.4f%n", o.secondsPerSweep(), o.finalEval().recall(20));
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("model", "iALS " + config + " on the Java backend, " + String.format("%.3f", o.secondsPerSweep())
                 + " s/sweep");
         provenance.put("model_recall@20", o.finalEval().recall(20));
         return new Trained(src, config.dim(), table, provenance);
+    }
+
+    /** The table's values, and the table closed. */
+    private static float[] take(HostMatrix table) {
+        try (table) {
+            return table.toArray();
+        }
     }
 
     /** The users' rows and the items' rows of a users-then-items embedding table. */
@@ -125,10 +129,7 @@ final class LearnedVectors {
         try (Backend backend = Backends.open("java").backend()) {
             o = GraphTraining.run(backend, data, model, config, TrainingListener.NONE, 20);
         }
-        float[] table;
-        try (HostMatrix m = o.embeddings()) {
-            table = m.toArray();
-        }
+        float[] table = take(o.embeddings());
         double secondsPerEpoch = o.training().secondsPerEpoch();
         double recall20 = o.finalEval().recall(20);
         System.out.printf("LightGCN: %d epochs, %.2f s/epoch, recall@20 %.4f (random ranking about %.5f)%n",
