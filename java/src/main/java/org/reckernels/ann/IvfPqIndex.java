@@ -417,7 +417,13 @@ public final class IvfPqIndex {
 
     // ------------------------------------------------------------------ search
 
-    /** Search parameters: k results, {@code nprobe} lists, exact re-rank of the best {@code rerank} candidates (0: none). */
+    /**
+     * Search parameters: k results, {@code nprobe} lists, exact re-rank of the best {@code rerank}
+     * candidates (0: none), and {@code fastScan}: score a 4-bit index with {@link FastScan} (8-bit
+     * quantised tables in vector registers; several times faster than the scalar table lookups, with
+     * estimates good enough that a small re-rank recovers exact order — the configuration to use for
+     * 4-bit indexes). Off by default, so that results are the exact-table ADC's unless asked.
+     */
     public record SearchParams(int k, int nprobe, int rerank, boolean fastScan) {
         public static SearchParams of(int k, int nprobe) {
             return new SearchParams(k, nprobe, 0, false);
