@@ -107,6 +107,10 @@ public final class IvfPqIndex {
     /** The centroids laid out for {@link VecMath#dotsBlocked} (the coarse step of a search). */
     final float[] centroidsBlocked;
     final float[] centroidNorms;
+    /** bfloat16 first pass of the coarse step for large indexes (nlist ≥ {@link #HALF_COARSE_MIN_LISTS}); else null. */
+    final CoarseBf16 coarseBf16;
+    /** From this many lists on, the float centroids (nlist·d·4 bytes) no longer sit in L2 at d ~ 128. */
+    static final int HALF_COARSE_MIN_LISTS = 2048;
     final ProductQuantizer pq;
     final InvList[] lists;
     private final Map<Long, Integer> listOf = new HashMap<>();
@@ -123,6 +127,7 @@ public final class IvfPqIndex {
         this.centroids = centroids;
         this.centroidsBlocked = VecMath.blockTranspose(centroids, nlist, d);
         this.centroidNorms = VecMath.norms(centroids, nlist, d);
+        this.coarseBf16 = nlist >= HALF_COARSE_MIN_LISTS ? CoarseBf16.of(centroidsBlocked, centroidNorms, nlist, d) : null;
         this.pq = pq;
         this.lists = new InvList[nlist];
         for (int i = 0; i < nlist; i++) {
@@ -156,7 +161,13 @@ public final class IvfPqIndex {
             probes = new int[nlist];
             regMin = new float[nlist / VecMath.L];
             regMinWork = new float[nlist / VecMath.L];
+            refine = new int[nlist];
+            refineDots = new float[nlist];
         }
+
+        /** The lists the bfloat16 coarse pass leaves to re-score exactly, and their exact dot products. */
+        final int[] refine;
+        final float[] refineDots;
 
         TopKBuffer probesSel(int nprobe) {
             if (probesSel == null || probesSel.capacity() != nprobe) {
@@ -516,9 +527,15 @@ public final class IvfPqIndex {
         Scratch s = scratch.get();
         int k = sp.k();
         // coarse: distances to all centroids (GEMV against the block-transposed centroids), nprobe best
-        VecMath.dotsBlocked(q, qo, d, centroidsBlocked, nlist, s.coarse, 0);
         float qn = metric == Metric.L2 ? VecMath.dot(q, qo, q, qo, d) : 0f;
-        int np = selectProbes(s.coarse, qn, sp.nprobe(), s);
+        int np;
+        if (coarseBf16 != null) {
+            coarseBf16.approxDots(q, qo, s.coarse);
+            np = selectProbesRefined(q, qo, qn, sp.nprobe(), s);
+        } else {
+            VecMath.dotsBlocked(q, qo, d, centroidsBlocked, nlist, s.coarse, 0);
+            np = selectProbes(s.coarse, qn, sp.nprobe(), s);
+        }
         int[] probeLists = s.probes;
         pq.lut(q, qo, metric == Metric.L2 ? -2f : -1f, s.lut);
         boolean rerank = sp.rerank() > 0;
@@ -552,25 +569,9 @@ public final class IvfPqIndex {
      * instead of one test-and-offer per centroid, and the selection is unchanged.
      */
     private int selectProbes(float[] coarse, float qn, int nprobe, Scratch s) {
-        boolean l2 = metric == Metric.L2;
         int nreg = nlist / VecMath.L;
         float[] regMin = s.regMin;
-        // pass 1: distances, and the smallest of each register
-        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
-            FloatVector c = FloatVector.fromArray(VecMath.S, coarse, j);
-            FloatVector cd = l2 ? FloatVector.fromArray(VecMath.S, centroidNorms, j).sub(c.mul(2f)).add(qn) : c.neg();
-            cd.intoArray(coarse, j);
-            regMin[r] = cd.reduceLanes(VectorOperators.MIN);
-        }
-        for (int j = nreg * VecMath.L; j < nlist; j++) {
-            coarse[j] = l2 ? centroidNorms[j] - 2f * coarse[j] + qn : -coarse[j];
-        }
-        // the nprobe-th smallest register minimum bounds the nprobe-th smallest distance from above
-        float bound = Float.POSITIVE_INFINITY;
-        if (nreg >= nprobe) {
-            System.arraycopy(regMin, 0, s.regMinWork, 0, nreg);
-            bound = kthSmallest(s.regMinWork, nreg, nprobe - 1);
-        }
+        float bound = distancesAndBound(coarse, qn, nprobe, s);
         // pass 2: only registers holding a distance within the bound reach the selection
         TopKBuffer sel = s.probesSel(nprobe);
         for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
@@ -586,6 +587,77 @@ public final class IvfPqIndex {
             sel.offer(j, coarse[j]);
         }
         // nearest first, so that the scan's bar tightens early
+        int np = sel.drainBestFirst(s.probeIds, s.probeDist, 0, nprobe);
+        for (int i = 0; i < np; i++) {
+            s.probes[i] = (int) s.probeIds[i];
+        }
+        return np;
+    }
+
+    /**
+     * Pass 1 of the probe selection: the dot products in {@code coarse} become coarse distances (in
+     * place), {@code s.regMin} the smallest of each register; returns the nprobe-th smallest register
+     * minimum, an upper bound on the nprobe-th smallest distance (+inf when there are fewer registers).
+     */
+    private float distancesAndBound(float[] coarse, float qn, int nprobe, Scratch s) {
+        boolean l2 = metric == Metric.L2;
+        int nreg = nlist / VecMath.L;
+        float[] regMin = s.regMin;
+        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
+            FloatVector c = FloatVector.fromArray(VecMath.S, coarse, j);
+            FloatVector cd = l2 ? FloatVector.fromArray(VecMath.S, centroidNorms, j).sub(c.mul(2f)).add(qn) : c.neg();
+            cd.intoArray(coarse, j);
+            regMin[r] = cd.reduceLanes(VectorOperators.MIN);
+        }
+        for (int j = nreg * VecMath.L; j < nlist; j++) {
+            coarse[j] = l2 ? centroidNorms[j] - 2f * coarse[j] + qn : -coarse[j];
+        }
+        if (nreg < nprobe) {
+            return Float.POSITIVE_INFINITY;
+        }
+        System.arraycopy(regMin, 0, s.regMinWork, 0, nreg);
+        return kthSmallest(s.regMinWork, nreg, nprobe - 1);
+    }
+
+    /**
+     * {@link #selectProbes} when {@code s.coarse} holds the bfloat16 pass's dot products: every list
+     * whose approximate distance is within twice the error bound of the approximate nprobe-th is
+     * re-scored exactly ({@link CoarseBf16#exactDot}, the float path's bits) and only exact distances
+     * are offered, so the probes — and their distances, which the scan uses as list bases — are the
+     * float path's. A list of the true nprobe best has approximate distance ≤ its distance + e ≤ the
+     * true nprobe-th + e ≤ the approximate nprobe-th + 2e.
+     */
+    private int selectProbesRefined(float[] q, int qo, float qn, int nprobe, Scratch s) {
+        boolean l2 = metric == Metric.L2;
+        float[] coarse = s.coarse;
+        float bound = distancesAndBound(coarse, qn, nprobe, s);
+        float qNorm = (float) Math.sqrt(VecMath.dot(q, qo, q, qo, d));
+        float dotErr = coarseBf16.dotError(qNorm);
+        float cn = coarseBf16.maxNorm();
+        // L2 adds the rounding of "norm - 2 dot + |q|^2" on both sides
+        float e = l2 ? 2f * dotErr + (float) (1.1 * 4 * Math.scalb(1.0, -24) * (cn * cn + 2 * qNorm * cn + qn)) : dotErr;
+        float limit = bound + 2f * e;
+        int nreg = nlist / VecMath.L;
+        float[] regMin = s.regMin;
+        int[] cand = s.refine;
+        int nc = 0;
+        for (int r = 0, j = 0; r < nreg; r++, j += VecMath.L) {
+            if (regMin[r] <= limit) {
+                for (int t = j; t < j + VecMath.L; t++) {
+                    if (coarse[t] <= limit) {
+                        cand[nc++] = t;
+                    }
+                }
+            }
+        }
+        float[] dots = s.refineDots;
+        coarseBf16.exactDots(q, qo, cand, nc, dots);
+        TopKBuffer sel = s.probesSel(nprobe);
+        for (int i = 0; i < nc; i++) {
+            int t = cand[i];
+            coarse[t] = l2 ? centroidNorms[t] - 2f * dots[i] + qn : -dots[i];
+            sel.offer(t, coarse[t]);
+        }
         int np = sel.drainBestFirst(s.probeIds, s.probeDist, 0, nprobe);
         for (int i = 0; i < np; i++) {
             s.probes[i] = (int) s.probeIds[i];
@@ -796,7 +868,8 @@ public final class IvfPqIndex {
                     fast += p.bytes();
                 }
             }
-            long fixed = (long) centroids.length * 4 * 2 + nlist * 4L + (long) pq.codebooks.length * 4 * 2 + pq.norms.length * 4L;
+            long fixed = (long) centroids.length * 4 * 2 + nlist * 4L + (long) pq.codebooks.length * 4 * 2 + pq.norms.length * 4L
+                    + (coarseBf16 != null ? (long) centroids.length * 2 : 0);
             return new MemoryReport(n, n * m, n * Long.BYTES, metric == Metric.L2 ? n * Float.BYTES : 0,
                     storeVectors ? n * d * (long) Float.BYTES : 0, fast, fixed);
         } finally {

@@ -114,7 +114,9 @@ class IvfPqSearchPathTest {
     @CsvSource({
         // metric, n, d, nlist, M, nbits: nlist a multiple of the vector length, not one, below one register
         "L2, 3000, 32, 64, 8, 8", "INNER_PRODUCT, 3000, 32, 64, 8, 8", "L2, 2000, 24, 37, 6, 8",
-        "INNER_PRODUCT, 2000, 24, 37, 6, 4", "L2, 600, 16, 7, 4, 8", "INNER_PRODUCT, 900, 12, 131, 3, 8"})
+        "INNER_PRODUCT, 2000, 24, 37, 6, 4", "L2, 600, 16, 7, 4, 8", "INNER_PRODUCT, 900, 12, 131, 3, 8",
+        // 2048 lists: the bfloat16 first pass + exact refine of the coarse step
+        "L2, 6000, 16, 2048, 4, 8", "INNER_PRODUCT, 6000, 16, 2048, 4, 4"})
     void optimisedSearchEqualsPlainSearch(Metric metric, int n, int d, int nlist, int m, int nbits) {
         float[] x = data(n, d, 11);
         IvfPqIndex ix = IvfPqIndex.build(x, d, IvfPqIndex.Params.of(nlist, m, nbits, metric).withIterations(4, 4));
