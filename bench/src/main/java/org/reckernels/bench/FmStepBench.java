@@ -2,7 +2,6 @@ package org.reckernels.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Random;
 import org.reckernels.backend.EmbeddingBags.SparseOptimizer;
 import org.reckernels.backend.java.JavaBackend;
 import org.reckernels.data.ctr.CtrDataset;
@@ -37,17 +36,7 @@ public final class FmStepBench {
              FactorizationMachine m = FactorizationMachine.create(backend, d.vocab(), 16,
                      SparseOptimizer.adagrad(0.05f, 1e-6f), 0.03f, 0.01f, 1)) {
             m.useFusedPath(fused);
-            int[] order = new int[n];
-            Random rnd = new Random(1);
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            int[] order = DeepFmStepBench.shuffledOrder(n, 1);
             System.out.printf("FM step, %s path, %d thread(s), %,d samples per pass, load average %s%n",
                     m.fusedPath() ? "fused" : "general", threads, (n / b) * b, loadAverage());
             for (int pass = 0; pass < passes; pass++) {

@@ -15,7 +15,8 @@ final class TopKBuffer {
     private final int capacity;
     private final long[] ids;
     private final float[] dist;
-    private final TopK order;
+    /** The drain's heap, made on the first drain of more than {@link #SMALL} pairs. */
+    private TopK order;
     private int size;
     /** The worst kept pair after the last compaction; +inf (and no id) before the first. */
     private float barDist = Float.POSITIVE_INFINITY;
@@ -28,7 +29,6 @@ final class TopKBuffer {
         this.capacity = capacity;
         this.ids = new long[2 * capacity];
         this.dist = new float[2 * capacity];
-        this.order = new TopK(capacity);
     }
 
     int capacity() {
@@ -83,6 +83,9 @@ final class TopKBuffer {
     int drainBestFirst(long[] outIds, float[] outDist, int off, int n) {
         int kept = finish();
         if (kept > SMALL) {
+            if (order == null) {
+                order = new TopK(capacity);
+            }
             order.clear();
             for (int i = 0; i < kept; i++) {
                 order.offer(ids[i], dist[i]);
